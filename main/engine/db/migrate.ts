@@ -1,0 +1,36 @@
+import type Database from 'better-sqlite3';
+import { migration0001 } from './migrations/0001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Database.Database) => void);
+}
+
+/** Every migration, in order. A new schema change is a new numbered file appended here. */
+export const migrations: readonly Migration[] = [migration0001];
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database to `target` (default: latest), one transaction per migration, so a crash
+ * leaves it at a whole version. Refuses a database made by a newer app.
+ */
+export function migrate(db: Database.Database, target = LATEST_SCHEMA_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(`database schema ${current} is newer than this app supports (${LATEST_SCHEMA_VERSION}); update Agente BSC`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

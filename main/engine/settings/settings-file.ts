@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import { Settings, type SettingsPatch } from '../../../preload/contract';
+
+export interface SettingsLoad {
+  settings: Settings;
+  /** Why the file on disk was not used as it is (unreadable, invalid); null when it was fine. */
+  problem: string | null;
+}
+
+/**
+ * Reads settings.json through the contract's schema. A damaged file is kept aside (never
+ * overwritten silently) and the defaults are used, with the reason reported.
+ */
+export function loadSettingsFile(file: string): SettingsLoad {
+  if (!fs.existsSync(file)) return { settings: Settings.parse({}), problem: null };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    return keepAside(file, `settings.json is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = Settings.safeParse(raw);
+  if (!parsed.success) return keepAside(file, `settings.json does not match the settings schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return { settings: parsed.data, problem: null };
+}
+
+function keepAside(file: string, problem: string): SettingsLoad {
+  try {
+    fs.copyFileSync(file, `${file}.invalid-${Date.now()}`);
+  } catch {
+    // Best effort: the problem is still reported.
+  }
+  return { settings: Settings.parse({}), problem };
+}
+
+export function mergeSettings(current: Settings, patch: SettingsPatch): Settings {
+  return Settings.parse({
+    ui: { ...current.ui, ...patch.ui },
+    logs: { ...current.logs, ...patch.logs },
+    import: { ...current.import, ...patch.import },
+    vectorStore: { ...current.vectorStore, ...patch.vectorStore },
+  });
+}
+
+/** Write-then-rename, so a crash mid-write leaves the old file whole. */
+export function saveSettingsFile(file: string, settings: Settings): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

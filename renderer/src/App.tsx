@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EventPayload } from '../../preload/contract';
+import { SettingsView } from './features/settings/SettingsView';
+import { StatusView } from './features/status/StatusView';
+import { i18next, resolveLanguage } from './i18n';
+import { api } from './lib/api';
+import { useSettings } from './lib/use-settings';
+
+const VIEWS = ['chat', 'library', 'backup', 'settings', 'status'] as const;
+type View = (typeof VIEWS)[number];
+
+function viewFromHash(): View {
+  const v = window.location.hash.replace(/^#\/?/, '');
+  return (VIEWS as readonly string[]).includes(v) ? (v as View) : 'status';
+}
+
+function Placeholder({ view }: { view: 'chat' | 'library' | 'backup' }) {
+  const { t } = useTranslation();
+  return (
+    <section className="view">
+      <header className="view-header"><h1>{t(`nav.${view}`)}</h1></header>
+      <p>{t(`placeholder.${view}`)}</p>
+      <p className="muted">{t('placeholder.soon')}</p>
+    </section>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const [view, setView] = useState<View>(viewFromHash);
+  const [engineState, setEngineState] = useState<EventPayload<'onEngineState'> | null>(null);
+  const settings = useSettings();
+
+  useEffect(() => {
+    const onHash = () => setView(viewFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => api.on('onEngineState', setEngineState), []);
+
+  const ui = settings.settings?.ui;
+  useEffect(() => {
+    if (!ui) return;
+    const lang = resolveLanguage(ui.language);
+    void i18next.changeLanguage(lang);
+    document.documentElement.lang = lang;
+    document.documentElement.dataset.theme = ui.theme;
+  }, [ui]);
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Agente BSC">
+        <div className="brand">
+          <strong>{t('app.name')}</strong>
+          <span>{t('app.tagline')}</span>
+        </div>
+        <ul>
+          {VIEWS.map((v) => (
+            <li key={v}>
+              <a href={`#/${v}`} aria-current={v === view ? 'page' : undefined} data-testid={`nav-${v}`}>{t(`nav.${v}`)}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        {engineState && engineState.state !== 'ready' && (
+          <p role="status" className="banner">{t(`engineState.${engineState.state}`, { reason: engineState.reason ?? '' })}</p>
+        )}
+        {view === 'status' && <StatusView />}
+        {view === 'settings' && <SettingsView settings={settings} />}
+        {(view === 'chat' || view === 'library' || view === 'backup') && <Placeholder view={view} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Status } from '../../../../preload/contract';
+import { api } from '../../lib/api';
+import { formatBytes, formatDuration } from '../../lib/format';
+
+function Check({ ok }: { ok: boolean }) {
+  const { t } = useTranslation();
+  return <span className={ok ? 'badge badge-ok' : 'badge badge-fail'}>{ok ? t('common.ok') : t('common.failed')}</span>;
+}
+
+export function StatusView() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<Status | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = useCallback(async () => {
+    const r = await api.call('status');
+    if (r.ok) { setStatus(r.value); setError(null); } else setError(`${r.error.code}: ${r.error.message}`);
+  }, []);
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), 5000);
+    const off = api.on('onEngineState', () => void refresh());
+    return () => { clearInterval(timer); off(); };
+  }, [refresh]);
+
+  return (
+    <section className="view" aria-labelledby="status-title">
+      <header className="view-header">
+        <h1 id="status-title">{t('status.title')}</h1>
+        <button type="button" onClick={() => void refresh()}>{t('common.refresh')}</button>
+      </header>
+      {error && <p role="alert" className="alert">{error}</p>}
+      {!status && !error && <p>{t('common.loading')}</p>}
+      {status && (
+        <>
+          <p className={status.healthy ? 'summary summary-ok' : 'summary summary-fail'} data-testid="health-summary">
+            {status.healthy ? t('status.healthy') : t('status.unhealthy')}
+          </p>
+          <dl className="status-grid">
+            <dt>{t('status.engine')}</dt>
+            <dd data-testid="status-engine"><Check ok={status.engine.ok} /> {t('status.pid', { pid: status.engine.pid, uptime: formatDuration(status.engine.uptimeMs), restarts: status.engine.restarts })}</dd>
+            <dt>{t('status.database')}</dt>
+            <dd data-testid="status-database"><Check ok={status.database.ok} /> {status.database.detail} — {t('status.schema', { version: status.database.schemaVersion, size: formatBytes(status.database.sizeBytes) })}</dd>
+            <dt>{t('status.vectorStore')}</dt>
+            <dd><Check ok={status.vectorStore.ok} /> {status.vectorStore.mode}: {status.vectorStore.detail}</dd>
+            <dt>{t('status.providers')}</dt>
+            <dd>
+              <div>{t('status.embeddings')}: {status.providers.embeddings}</div>
+              <div>{t('status.chat')}: {status.providers.chat}</div>
+              <div>{t('status.rerank')}: {status.providers.rerank}</div>
+            </dd>
+            <dt>{t('status.library')}</dt>
+            <dd>{t('status.counts', status.library)}</dd>
+            <dt>{t('status.dataDir')}</dt>
+            <dd><code>{status.dataDir}</code></dd>
+            <dt>{t('status.versions')}</dt>
+            <dd>Agente BSC {status.versions.app} · Node {status.versions.node} · SQLite {status.versions.sqlite}{status.versions.electron ? ` · Electron ${status.versions.electron}` : ''} · {t('status.transport', { kind: api.kind === 'ipc' ? 'IPC' : 'HTTP' })}</dd>
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}

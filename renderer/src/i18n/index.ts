@@ -1,0 +1,28 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { en } from './en';
+import { ptBR } from './pt-BR';
+
+export type UiLanguage = 'pt-BR' | 'en';
+
+/** The OS/browser language, narrowed to the two we ship: any Portuguese → pt-BR, else English. */
+export function systemLanguage(langs: readonly string[] = navigator.languages ?? [navigator.language]): UiLanguage {
+  for (const l of langs) {
+    if (l.toLowerCase().startsWith('pt')) return 'pt-BR';
+    if (l.toLowerCase().startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export function resolveLanguage(setting: 'system' | UiLanguage): UiLanguage {
+  return setting === 'system' ? systemLanguage() : setting;
+}
+
+void i18next.use(initReactI18next).init({
+  resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
+  lng: systemLanguage(),
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false }, // React escapes already
+});
+
+export { i18next };

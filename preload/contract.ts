@@ -57,32 +57,37 @@ export const Language = z.enum(['system', 'pt-BR', 'en']);
 export const Theme = z.enum(['system', 'light', 'dark']);
 export const VectorStoreMode = z.enum(['embedded', 'bundled', 'docker', 'external']);
 
-export const Settings = z.object({
-  ui: z.object({
-    language: Language.default('system'),
-    theme: Theme.default('system'),
-  }).prefault({}),
+// Each section without defaults, so a patch never fills absent fields with defaults.
+const settingsSections = {
+  ui: z.object({ language: Language, theme: Theme }),
   logs: z.object({
-    maxFileMb: z.number().int().min(1).max(10_000).default(100),
-    retentionDays: z.number().int().min(1).max(3650).default(30),
-  }).prefault({}),
+    maxFileMb: z.number().int().min(1).max(10_000),
+    retentionDays: z.number().int().min(1).max(3650),
+  }),
   import: z.object({
-    maxFileMb: z.number().int().min(1).max(10_000).default(200),
-    chunkChars: z.number().int().min(200).max(8000).default(1200),
-    overlapChars: z.number().int().min(0).max(2000).default(150),
-  }).prefault({}),
-  vectorStore: z.object({
-    mode: VectorStoreMode.default('embedded'),
-  }).prefault({}),
-});
+    maxFileMb: z.number().int().min(1).max(10_000),
+    chunkChars: z.number().int().min(200).max(8000),
+    overlapChars: z.number().int().min(0).max(2000),
+  }),
+  vectorStore: z.object({ mode: VectorStoreMode }),
+};
+
+export const Settings = z.object(settingsSections);
 export type Settings = z.infer<typeof Settings>;
+
+export const defaultSettings: Settings = {
+  ui: { language: 'system', theme: 'system' },
+  logs: { maxFileMb: 100, retentionDays: 30 },
+  import: { maxFileMb: 200, chunkChars: 1200, overlapChars: 150 },
+  vectorStore: { mode: 'embedded' },
+};
 
 /** A partial update: every section optional, every field inside a section optional. */
 export const SettingsPatch = z.object({
-  ui: Settings.shape.ui.unwrap().partial().optional(),
-  logs: Settings.shape.logs.unwrap().partial().optional(),
-  import: Settings.shape.import.unwrap().partial().optional(),
-  vectorStore: Settings.shape.vectorStore.unwrap().partial().optional(),
+  ui: settingsSections.ui.partial().strict().optional(),
+  logs: settingsSections.logs.partial().strict().optional(),
+  import: settingsSections.import.partial().strict().optional(),
+  vectorStore: settingsSections.vectorStore.partial().strict().optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 

@@ -95,7 +95,7 @@ export class Engine {
     } catch (err) {
       database = { ok: false, detail: err instanceof Error ? err.message : String(err), path: this.paths.database, schemaVersion: 0, sizeBytes: fileSize(this.paths.database) };
     }
-    const vectorStore = { ok: database.ok, detail: database.ok ? 'embedded (SQLite FTS5)' : 'unavailable: database not open', mode: this.settings.vectorStore.mode };
+    const vectorStore = { ok: database.ok, detail: database.ok ? 'SQLite FTS5 in the library database' : 'unavailable: database not open', mode: this.settings.vectorStore.mode };
     const engine = { ok: true, pid: process.pid, uptimeMs: Date.now() - this.startedAt, restarts: this.opts.restarts ?? 0, detail: 'running' };
     return {
       healthy: engine.ok && database.ok && vectorStore.ok,

@@ -45,8 +45,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        // Keep reading into nothing so the client gets our 413 rather than a reset connection.
+        req.removeAllListeners('data');
+        req.resume();
         reject(new BodyTooLarge());
-        req.destroy();
         return;
       }
       chunks.push(c);
@@ -100,6 +102,7 @@ export function createBscServer(opts: ServerOptions): http.Server {
           const text = await readBody(req, maxBody);
           raw = text.trim() === '' ? undefined : JSON.parse(text);
         } catch (err) {
+          if (err instanceof BodyTooLarge) res.setHeader('Connection', 'close');
           if (err instanceof BodyTooLarge) return sendJson(res, 413, { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `Request body over ${maxBody} bytes.` } });
           return sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' } });
         }

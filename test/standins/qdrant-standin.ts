@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpec } from './spec-validator';
-import type { SpecValidator } from './spec-validator';
 
 /**
  * An in-memory Qdrant that speaks the REST API of Qdrant 1.19 for the calls our adapter makes,

@@ -35,7 +35,8 @@ const PT_CUES: CueTable = {
       utilização de ativos|capital de giro|orçamento|lucro por ação|valor de mercado|liquidez|endividamento|inadimplência|
       crescimento da receita|crescimento das vendas|mix de receitas|sustentabilidade financeira|viabilidade econômica|
       resultado econômico|custo unitário|custo por unidade|economia de custos|preço das ações|custos operacionais|
-      custo operacional|despesas operacionais|resultado operacional|lucro operacional`,
+      custo operacional|despesas operacionais|resultado operacional|lucro operacional|roi|roe|roa|roce|eva|ebitda|ebit|
+      capex|opex`,
     [HINT]: 'investimento|investimentos|vendas|econômico|econômica|recursos financeiros|capital',
   },
   customer: {
@@ -45,7 +46,8 @@ const PT_CUES: CueTable = {
       novos clientes|participação de mercado|fatia de mercado|quota de mercado|proposta de valor|rentabilidade por cliente|
       lucratividade do cliente|experiência do cliente|reclamação|reclamações|relacionamento com o cliente|marca|
       imagem da marca|reputação|segmento de mercado|segmentos|público-alvo|mercado-alvo|valor percebido|recompra|
-      atendimento ao cliente|evasão de clientes|perda de clientes|usuário|usuários|cidadão|cidadãos`,
+      atendimento ao cliente|evasão de clientes|perda de clientes|usuário|usuários|cidadão|cidadãos|nps|
+      net promoter score|csat|churn|valor do cliente ao longo do tempo|ltv|cac|custo de aquisição de clientes`,
     [HINT]: 'mercado|atendimento|preço|imagem|paciente|pacientes|aluno|alunos|consumo',
   },
   process: {
@@ -58,8 +60,9 @@ const PT_CUES: CueTable = {
       pesquisa e desenvolvimento|pós-venda|pós-vendas|assistência técnica|garantia|tempo de lançamento|seis sigma|
       melhoria contínua|melhoria de processos|automação|padronização|produtividade operacional|capacidade produtiva|
       tempo de resposta|tempo de atendimento|processos regulatórios|conformidade|segurança do trabalho|meio ambiente|
-      impacto ambiental|gestão de riscos`,
-    [HINT]: 'processo|processos|produtividade|operação|procedimentos|prazos|estoque|estoques|produtos',
+      impacto ambiental|ambiental|sustentabilidade ambiental|gestão de riscos|oee|sla|kaizen|lean|p&d|patentes|
+      tempo médio de atendimento`,
+    [HINT]: 'processo|processos|produtividade|operação|procedimentos|prazos|estoque|estoques|produtos|segurança',
   },
   learning: {
     [NAMED]: `perspectiva de aprendizado|perspectiva de aprendizagem|aprendizado e crescimento|aprendizagem e crescimento|
@@ -72,7 +75,8 @@ const PT_CUES: CueTable = {
       engajamento|empoderamento|incentivos|remuneração|reconhecimento|liderança|líderes|cultura|cultura organizacional|
       clima organizacional|trabalho em equipe|gestão do conhecimento|conhecimento|sistemas de informação|
       tecnologia da informação|infraestrutura tecnológica|banco de dados|aprendizado|aprendizagem|aprendizado organizacional|
-      plano de carreira|sucessão|educação corporativa`,
+      plano de carreira|sucessão|educação corporativa|prontidão estratégica|famílias de cargos|cargos estratégicos|
+      força de vendas|equipe de vendas`,
     [HINT]: 'tecnologia|sistemas|pessoas|informação|informações|dados|infraestrutura|alinhamento|ti|rh',
   },
 };
@@ -86,7 +90,7 @@ const EN_CUES: CueTable = {
       cash|economic value added|shareholder value|shareholder|shareholders|stockholders|dividends|asset utilization|
       asset turnover|working capital|budget|earnings|earnings per share|income|liquidity|debt|unit cost|revenue mix|
       share price|financial sustainability|operating costs|operating cost|operating expenses|operating income|
-      operating profit`,
+      operating profit|roi|roe|roa|roce|eva|ebitda|ebit|eps|capex|opex`,
     [HINT]: 'investment|investments|sales|economic|capital|funding|donors',
   },
   customer: {
@@ -95,7 +99,8 @@ const EN_CUES: CueTable = {
       customer retention|loyalty|customer loyalty|acquisition|customer acquisition|new customers|market share|account share|
       share of wallet|value proposition|customer profitability|customer experience|complaints|complaint|brand|reputation|
       customer relationship|market segment|segments|target market|target customers|perceived value|repeat purchase|
-      repeat purchases|customer service|churn|users|citizens`,
+      repeat purchases|customer service|churn|users|citizens|nps|net promoter|net promoter score|csat|
+      customer lifetime value|ltv|cac|customer acquisition cost`,
     [HINT]: 'market|markets|service|price|image|patients|students|buyers',
   },
   process: {
@@ -105,8 +110,9 @@ const EN_CUES: CueTable = {
       waste|cycle time|throughput|lead time|on-time delivery|delivery|logistics|value chain|supply chain|supplier|suppliers|
       production|manufacturing|innovation|innovations|product development|new products|new product|research and development|
       after-sales|after-sale|post-sale|warranty|time to market|six sigma|lean|continuous improvement|process improvement|
-      automation|standardization|response time|regulatory|compliance|workplace safety|environmental|risk management`,
-    [HINT]: 'process|processes|productivity|procedures|inventory|products',
+      automation|standardization|response time|regulatory|compliance|workplace safety|environmental|risk management|
+      oee|sla|kaizen|r&d|patents|average handling time`,
+    [HINT]: 'process|processes|productivity|procedures|inventory|products|safety',
   },
   learning: {
     [NAMED]: `learning and growth|learning & growth|learning perspective|growth perspective|people perspective|
@@ -117,7 +123,8 @@ const EN_CUES: CueTable = {
       staff turnover|turnover|absenteeism|employee productivity|motivation|engagement|empowerment|incentives|compensation|
       rewards|recognition|leadership|leaders|culture|organizational culture|organizational climate|climate|teamwork|
       knowledge management|knowledge|information systems|information technology|technology infrastructure|databases|
-      learning|organizational learning|career|succession|corporate education`,
+      learning|organizational learning|career|succession|corporate education|strategic readiness|job families|
+      strategic job families|sales force|sales team`,
     [HINT]: 'technology|systems|people|information|data|infrastructure|alignment|hr|team|teams',
   },
 };
@@ -129,11 +136,11 @@ const PT_ALL_CUES = `quatro perspectivas|todas as perspectivas|cada perspectiva|
 const EN_ALL_CUES = `four perspectives|all perspectives|all four|each perspective|every perspective|all the perspectives|
   which perspectives|which of the perspectives`;
 const PT_GENERAL_CUES = `balanced scorecard|bsc|scorecard|mapa estratégico|mapas estratégicos|perspectivas|gestão estratégica|
-  planejamento estratégico|estratégia|objetivos estratégicos|indicadores|implementação|implantação|causa e efeito|
-  kaplan|norton|tema estratégico|painel`;
+  planejamento estratégico|estratégia|objetivos estratégicos|implementação|implantação|causa e efeito|
+  kaplan|norton|tema estratégico`;
 const EN_GENERAL_CUES = `balanced scorecard|bsc|scorecard|strategy map|strategy maps|perspectives|strategic management|
-  strategic planning|strategy|strategic objectives|indicators|measures|implementation|implement|cause and effect|kaplan|
-  norton|strategic theme|dashboard`;
+  strategic planning|strategy|strategic objectives|implementation|implement|cause and effect|kaplan|
+  norton|strategic theme`;
 
 // Words that carry no topic, so a question made only of them is too vague to route.
 const FILLER = new Set(

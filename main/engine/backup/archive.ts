@@ -179,6 +179,8 @@ function addEntry(pack: Pack, header: Pick<TarHeader, 'name' | 'size' | 'mtime'>
       else if (err) reject(err);
       else resolve();
     });
+    // Failures reach the caller through the callback above; an unheard 'error' event would crash the process.
+    sink.on('error', () => undefined);
     void (async () => {
       try {
         for await (const chunk of body) {

@@ -188,7 +188,8 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
         continue;
       }
 
-      const name = header.name;
+      // tar marks directories with a trailing slash; the name check wants the bare path.
+      const name = header.type === 'directory' ? header.name.replace(/\/$/, '') : header.name;
       const label = describeEntryName(name);
       const unsafe = entryNameProblem(name);
       if (unsafe) {

@@ -49,6 +49,7 @@ describe('embedding cache (real SQLite file)', () => {
 
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
     db.close();
   });
 

@@ -34,6 +34,13 @@ interface Sentence {
   joiner: string;
 }
 
+/** The run of non-space characters ending at `end` (scanning back no further than `floor`). */
+function wordBefore(text: string, end: number, floor: number): string {
+  let i = end;
+  while (i > floor && !/\s/.test(text[i - 1] ?? ' ')) i--;
+  return text.slice(i, end);
+}
+
 export function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   let start = 0;
@@ -45,8 +52,7 @@ export function splitSentences(text: string): Sentence[] {
     if (!/[。！？]/u.test(mark)) {
       if (!sentenceStartAfter.test(text.slice(end, end + 2))) continue;
       if (mark[0] === '.' && !mark.startsWith('..')) {
-        const before = /(\S+)$/.exec(text.slice(start, m.index))?.[1] ?? '';
-        const word = before.replace(/^["'“‘«(\[]+/, '').toLowerCase();
+        const word = wordBefore(text, m.index ?? 0, start).replace(/^["'“‘«(\[]+/, '').toLowerCase();
         // "A. Gal", "Dr. Kaplan", "p. 12", "e.g. X": not sentence ends.
         if (/^\p{L}$/u.test(word) || abbreviations.has(word)) continue;
       }
@@ -136,18 +142,21 @@ function toUnits(pages: ExtractedPage[], chunkChars: number): Unit[] {
       let sectionStart = previousPath !== null && key !== previousPath;
       previousPath = key;
       for (const run of tableAndProseRuns(paragraph.text)) {
-        const base = { pageNo: page.pageNo, headingPath: paragraph.headingPath, paragraphChars: run.text.length, sectionStart };
-        sectionStart = false;
+        // Object literals rather than spreads: this loop runs once per sentence of the document.
+        const unit = (text: string, table: boolean, joiner: string, paragraphStart: boolean): Unit => {
+          const u: Unit = { text, pageNo: page.pageNo, headingPath: paragraph.headingPath, table, joiner, paragraphStart, paragraphChars: run.text.length, sectionStart };
+          sectionStart = false;
+          return u;
+        };
         if (run.table) {
-          units.push({ ...base, text: run.text, table: true, joiner: '\n\n', paragraphStart: true });
+          units.push(unit(run.text, true, '\n\n', true));
           continue;
         }
         let first = true;
         for (const sentence of splitSentences(run.text)) {
           const pieces = sentence.text.length > chunkChars ? splitAtWords(sentence.text, chunkChars) : [sentence.text];
           for (const piece of pieces) {
-            units.push({ ...base, text: piece, table: false, joiner: first ? '\n\n' : sentence.joiner || ' ', paragraphStart: first });
-            base.sectionStart = false;
+            units.push(unit(piece, false, first ? '\n\n' : sentence.joiner || ' ', first));
             first = false;
           }
         }

@@ -2,12 +2,13 @@
 // lines rebuilt from positioned text items, and every failure mapped to a specific error code.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { BscError, throwIfCancelled } from '../errors';
 import { collectHyphenEvidence, dropRepeatedMargins, normalizeText } from './normalize';
 import type { ExtractOptions, ExtractedPage } from './types';
 
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfJs = typeof PdfJsModule;
 
 let pdfjsModule: Promise<PdfJs> | null = null;
 // Loaded on first use: pdfjs is large and most engine start-ups never parse a PDF.
@@ -70,6 +71,7 @@ export function textItemsToLines(items: readonly TextItem[]): string {
     lastEndedHeight = lineHeight;
   };
 
+  let pendingSpace = false;
   for (const item of items) {
     const t = item.transform as number[];
     const x = t[4] ?? 0;
@@ -77,9 +79,11 @@ export function textItemsToLines(items: readonly TextItem[]): string {
     const height = Math.abs(item.height) || Math.hypot(t[2] ?? 0, t[3] ?? 0) || 10;
     const str = item.str;
 
-    if (lineOpen && lineY !== null && str.trim() !== '' && Math.abs(y - lineY) > Math.max(height, lineHeight) * 0.5) endLine();
-
-    if (str !== '') {
+    if (str.trim() === '') {
+      // pdfjs fills gaps with space items as wide as the gap; the gap itself is measured below.
+      if (str !== '' && lineOpen) pendingSpace = true;
+    } else {
+      if (lineOpen && lineY !== null && Math.abs(y - lineY) > Math.max(height, lineHeight) * 0.5) endLine();
       if (!lineOpen) {
         if (lastEndedY !== null && out !== '') {
           const gap = lastEndedY - y;
@@ -94,14 +98,19 @@ export function textItemsToLines(items: readonly TextItem[]): string {
       } else {
         const gap = x - endX;
         const last = out[out.length - 1] ?? '';
-        if (item.dir !== 'rtl' && gap > height * 2.5 && str.trim() !== '') out = out.trimEnd() + '\t' + str.trimStart();
-        else if (item.dir !== 'rtl' && gap > height * 0.15 && last !== ' ' && last !== '\t' && !str.startsWith(' ')) out += ' ' + str;
+        const ltr = item.dir !== 'rtl';
+        if (ltr && gap > Math.max(height, lineHeight) * 2.5) out = out.trimEnd() + '\t' + str.trimStart();
+        else if ((pendingSpace || (ltr && gap > height * 0.15)) && last !== ' ' && last !== '\t' && !str.startsWith(' ')) out += ' ' + str;
         else out += str;
         lineHeight = Math.max(lineHeight, height);
       }
+      pendingSpace = false;
       endX = x + item.width;
     }
-    if (item.hasEOL) endLine();
+    if (item.hasEOL) {
+      endLine();
+      pendingSpace = false;
+    }
   }
   return out;
 }

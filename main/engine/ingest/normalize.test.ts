@@ -68,10 +68,11 @@ describe('dropRepeatedMargins', () => {
   const page = (n: number, body: string): string => `Relatório Anual 2024\n${body}\nPágina ${n} de 6`;
 
   it('drops running headers and page-number footers that repeat on most pages', () => {
-    const pages = [1, 2, 3, 4, 5, 6].map((n) => page(n, `Conteúdo próprio da página ${n}.\nSegunda linha ${n}.`));
+    const words = ['receita', 'clientes', 'processos', 'pessoas', 'metas', 'iniciativas'];
+    const pages = [1, 2, 3, 4, 5, 6].map((n) => page(n, `Esta página trata de ${words[n - 1]}.\nO foco: ${words[6 - n]}.`));
     const { pages: out, droppedLines } = dropRepeatedMargins(pages);
     expect(droppedLines).toBe(12);
-    expect(out[2]).toBe('Conteúdo próprio da página 3.\nSegunda linha 3.');
+    expect(out[2]).toBe('Esta página trata de processos.\nO foco: pessoas.');
   });
 
   it('treats lone page numbers, arabic or roman, as one repeating footer', () => {

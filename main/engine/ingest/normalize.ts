@@ -80,9 +80,12 @@ export function normalizeText(raw: string, evidence?: HyphenEvidence): string {
 
 /** The identity of a margin line: case, spacing and numbers (page numbers, dates) don't matter. */
 function marginKey(line: string): string {
-  const key = line.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\d+/g, '#');
-  // A lone roman numeral is a page number too.
-  return /^[ivxlcdm]{1,7}$/.test(key) ? '#' : key;
+  const trimmed = line.trim();
+  // A lone lower-case roman numeral ("iv") is a page number too; "C" or "D" alone may be content.
+  if (/^[ivxlcdm]{1,7}$/.test(trimmed)) return '#';
+  const key = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\d+/g, '#');
+  // Next to other words, a roman numeral of either case is a number too: "Página iv" = "Página 12".
+  return key.includes(' ') ? key.replace(/(?<=^|\s)[ivxlcdm]{1,7}(?=$|[\s.,;:)])/gu, '#') : key;
 }
 
 const marginDepth = 2;

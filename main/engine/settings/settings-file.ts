@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Settings, type SettingsPatch } from '../../../preload/contract';
+import { Settings, type SettingsPatch, defaultSettings } from '../../../preload/contract';
 
 export interface SettingsLoad {
   settings: Settings;
@@ -12,14 +12,15 @@ export interface SettingsLoad {
  * overwritten silently) and the defaults are used, with the reason reported.
  */
 export function loadSettingsFile(file: string): SettingsLoad {
-  if (!fs.existsSync(file)) return { settings: Settings.parse({}), problem: null };
+  if (!fs.existsSync(file)) return { settings: defaultSettings, problem: null };
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     return keepAside(file, `settings.json is not valid JSON (${(err as Error).message})`);
   }
-  const parsed = Settings.safeParse(raw);
+  // Fields added by a newer version of the app take their defaults; wrong values are refused.
+  const parsed = Settings.safeParse(typeof raw === 'object' && raw !== null ? mergeSettings(defaultSettings, raw as SettingsPatch, false) : raw);
   if (!parsed.success) return keepAside(file, `settings.json does not match the settings schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return { settings: parsed.data, problem: null };
 }
@@ -30,16 +31,17 @@ function keepAside(file: string, problem: string): SettingsLoad {
   } catch {
     // Best effort: the problem is still reported.
   }
-  return { settings: Settings.parse({}), problem };
+  return { settings: defaultSettings, problem };
 }
 
-export function mergeSettings(current: Settings, patch: SettingsPatch): Settings {
-  return Settings.parse({
+export function mergeSettings(current: Settings, patch: SettingsPatch, validate = true): Settings {
+  const merged = {
     ui: { ...current.ui, ...patch.ui },
     logs: { ...current.logs, ...patch.logs },
     import: { ...current.import, ...patch.import },
     vectorStore: { ...current.vectorStore, ...patch.vectorStore },
-  });
+  };
+  return validate ? Settings.parse(merged) : merged;
 }
 
 /** Write-then-rename, so a crash mid-write leaves the old file whole. */

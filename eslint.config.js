@@ -1,0 +1,64 @@
+// Lint, including the layering rules (after VS Code's): what may import what.
+//   main/engine      plain Node: never electron, never the shells (electron, server, cli)
+//   main/server|cli  shells over the engine: never electron
+//   preload/contract only zod: importable by the renderer, main and server alike
+//   renderer         browser only: never Node built-ins, electron or main/
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
+const noElectron = { name: 'electron', message: 'Only main/electron and preload/index.ts may import electron.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test/artifacts/**', 'out/**', 'resources/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['main/engine/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [{ regex: '^(\\.\\./)+(electron|server|cli)(/|$)', message: 'The engine never imports a shell (electron, server, cli).' }],
+      }],
+    },
+  },
+  {
+    files: ['main/server/**/*.ts', 'main/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [{ regex: '^(\\.\\./)+electron(/|$)', message: 'Server and CLI never import the Electron shell.' }],
+      }],
+    },
+  },
+  {
+    files: ['preload/contract.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [noElectron, ...nodeBuiltins.map((name) => ({ name, message: 'The contract must stay importable by the renderer.' }))],
+        patterns: [
+          { regex: '^node:', message: 'The contract must stay importable by the renderer.' },
+          { regex: '^\\.', message: 'The contract imports nothing but zod.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [noElectron, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer is a sandboxed web page: no Node.' }))],
+        patterns: [
+          { regex: '^node:', message: 'The renderer is a sandboxed web page: no Node.' },
+          { regex: '(^|/)main(/|$)', message: 'The renderer reaches the engine only through lib/api.ts.' },
+        ],
+      }],
+    },
+  },
+);

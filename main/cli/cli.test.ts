@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Status } from '../../preload/contract';
+import { tempDataDir } from '../../test/run-server';
+import { runCli } from './index';
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+
+async function cli(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+describe('bsc status', () => {
+  it('prints a human-readable status and exits 0 on a healthy data folder', async () => {
+    const dir = tempDataDir(); dirs.push(dir);
+    const r = await cli(['status', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/healthy/);
+    expect(r.out).toContain(dir);
+    expect(fs.existsSync(path.join(dir, 'library.sqlite'))).toBe(true);
+  });
+
+  it('prints the contract type with --json', async () => {
+    const dir = tempDataDir(); dirs.push(dir);
+    const r = await cli(['status', '--json', '--data-dir', dir]);
+    expect(Status.parse(JSON.parse(r.out)).database.schemaVersion).toBe(1);
+  });
+
+  it('honours BSC_DATA_DIR', async () => {
+    const dir = tempDataDir(); dirs.push(dir);
+    process.env.BSC_DATA_DIR = dir;
+    try {
+      const r = await cli(['status', '--json']);
+      expect(JSON.parse(r.out).dataDir).toBe(dir);
+    } finally {
+      delete process.env.BSC_DATA_DIR;
+    }
+  });
+
+  it('exits 1 with a clear message when the database is damaged', async () => {
+    const dir = tempDataDir(); dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'library.sqlite'), 'not sqlite '.repeat(200));
+    const r = await cli(['status', '--data-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/UNHEALTHY/);
+    expect(r.out).toMatch(/damaged/);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await cli([])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const bad = await cli(['status', '--no-such-flag']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/usage: bsc/);
+    expect((await cli(['--help'])).code).toBe(0);
+  });
+});

@@ -56,6 +56,10 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: BscErrorShap
 export const Language = z.enum(['system', 'pt-BR', 'en']);
 export const Theme = z.enum(['system', 'light', 'dark']);
 export const VectorStoreMode = z.enum(['embedded', 'bundled', 'docker', 'external']);
+export const EmbeddingProviderId = z.enum(['none', 'openai', 'openai-compatible']);
+export const RetrievalMode = z.enum(['hybrid', 'bm25', 'dense']);
+export const Perspective = z.enum(['financial', 'customer', 'process', 'learning']);
+export type Perspective = z.infer<typeof Perspective>;
 
 // Each section without defaults, so a patch never fills absent fields with defaults.
 const settingsSections = {
@@ -69,7 +73,30 @@ const settingsSections = {
     chunkChars: z.number().int().min(200).max(8000),
     overlapChars: z.number().int().min(0).max(2000),
   }),
-  vectorStore: z.object({ mode: VectorStoreMode }),
+  vectorStore: z.object({
+    mode: VectorStoreMode,
+    /** external mode: the Qdrant URL (its API key is a secret, never here). */
+    qdrantUrl: z.string().url().nullable(),
+    collection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    shardNumber: z.number().int().min(1).max(64),
+    replicationFactor: z.number().int().min(1).max(16),
+  }),
+  embeddings: z.object({
+    provider: EmbeddingProviderId,
+    model: z.string().min(1).max(200),
+    /** null: the model's native size (asked of the server once for openai-compatible). */
+    dimensions: z.number().int().min(8).max(8192).nullable(),
+    baseUrl: z.string().url().nullable(),
+    batchSize: z.number().int().min(1).max(2048),
+    concurrency: z.number().int().min(1).max(16),
+  }),
+  retrieval: z.object({
+    mode: RetrievalMode,
+    k: z.number().int().min(1).max(100),
+    rrfK: z.number().int().min(1).max(1000),
+    denseWeight: z.number().min(0).max(10),
+    bm25Weight: z.number().min(0).max(10),
+  }),
 };
 
 export const Settings = z.object(settingsSections);
@@ -79,7 +106,9 @@ export const defaultSettings: Settings = {
   ui: { language: 'system', theme: 'system' },
   logs: { maxFileMb: 100, retentionDays: 30 },
   import: { maxFileMb: 200, chunkChars: 1200, overlapChars: 150 },
-  vectorStore: { mode: 'embedded' },
+  vectorStore: { mode: 'embedded', qdrantUrl: null, collection: 'agente_bsc', shardNumber: 1, replicationFactor: 1 },
+  embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, batchSize: 100, concurrency: 2 },
+  retrieval: { mode: 'hybrid', k: 10, rrfK: 60, denseWeight: 1, bm25Weight: 1 },
 };
 
 /** A partial update: every section optional, every field inside a section optional. */
@@ -88,6 +117,8 @@ export const SettingsPatch = z.object({
   logs: settingsSections.logs.partial().strict().optional(),
   import: settingsSections.import.partial().strict().optional(),
   vectorStore: settingsSections.vectorStore.partial().strict().optional(),
+  embeddings: settingsSections.embeddings.partial().strict().optional(),
+  retrieval: settingsSections.retrieval.partial().strict().optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
@@ -109,6 +140,81 @@ export const Status = z.object({
 });
 export type Status = z.infer<typeof Status>;
 
+// ---------- library ----------
+
+export const DocumentStatus = z.enum(['indexed', 'failed']);
+export const LibraryDocument = z.object({
+  id: z.string(),
+  filename: z.string(),
+  title: z.string().nullable(),
+  mime: z.string(),
+  bytes: z.number(),
+  pageCount: z.number(),
+  chunkCount: z.number(),
+  lang: z.string().nullable(),
+  status: DocumentStatus,
+  error: z.string().nullable(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  indexedAt: z.string().nullable(),
+});
+export type LibraryDocument = z.infer<typeof LibraryDocument>;
+
+export const DocumentPage = z.object({
+  pageNo: z.number(),
+  label: z.string(),
+  text: z.string(),
+  /** Where each chunk starts and ends on this page, as character offsets into `text`. */
+  chunks: z.array(z.object({ chunkId: z.number(), ord: z.number(), start: z.number(), end: z.number() })),
+});
+export type DocumentPage = z.infer<typeof DocumentPage>;
+
+/** Where a file to import comes from: a path the engine can read, or an upload the server stored. */
+export const ImportSource = z.union([
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+  z.object({ uploadId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/), filename: z.string().min(1).max(255) }).strict(),
+]);
+export type ImportSource = z.infer<typeof ImportSource>;
+
+export const ImportJobState = z.enum(['queued', 'running', 'needs-password', 'done', 'failed', 'cancelled']);
+export const ImportStage = z.enum(['queued', 'reading', 'extracting', 'chunking', 'contextualizing', 'embedding', 'writing', 'done']);
+export const ImportJob = z.object({
+  id: z.string(),
+  filename: z.string(),
+  state: ImportJobState,
+  stage: ImportStage,
+  page: z.number(),
+  pages: z.number(),
+  chunks: z.number(),
+  /** Estimated milliseconds left for this file, when known. */
+  etaMs: z.number().nullable(),
+  documentId: z.string().nullable(),
+  error: BscErrorShape.nullable(),
+  /** e.g. "already in the library" for a duplicate. */
+  note: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ImportJob = z.infer<typeof ImportJob>;
+
+export const SearchHit = z.object({
+  chunkId: z.number(),
+  documentId: z.string(),
+  filename: z.string(),
+  title: z.string().nullable(),
+  pageStart: z.number(),
+  pageEnd: z.number(),
+  pageLabel: z.string(),
+  headingPath: z.array(z.string()),
+  text: z.string(),
+  /** A short extract around the matched terms. */
+  snippet: z.string(),
+  score: z.number(),
+  store: z.enum(['embedded', 'qdrant']),
+  mode: RetrievalMode,
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
 // ---------- methods ----------
 
 type MethodSpec<I extends z.ZodType, O extends z.ZodType> = { input: I; output: O; summary: string };
@@ -121,6 +227,25 @@ export const methods = {
   status: method(NoInput, Status, 'Engine, database, vector store and provider health.'),
   'settings.get': method(NoInput, Settings, 'The current settings (no secrets).'),
   'settings.set': method(SettingsPatch, Settings, 'Change some settings; returns them all.'),
+
+  'library.list': method(NoInput, z.object({ documents: z.array(LibraryDocument), corpusVersion: z.number() }), 'Every document in the library.'),
+  'library.document': method(z.object({ documentId: z.string() }).strict(), z.object({ document: LibraryDocument, pages: z.array(DocumentPage) }), 'One document with its pages and chunk boundaries.'),
+  'library.import': method(
+    z.object({ sources: z.array(ImportSource).min(1).max(10_000), password: z.string().max(1024).optional() }).strict(),
+    z.object({ jobs: z.array(ImportJob) }),
+    'Queue files (folders are walked) for import; progress arrives as onImportProgress.',
+  ),
+  'library.jobs': method(NoInput, z.object({ jobs: z.array(ImportJob) }), 'Import jobs still queued or running, and the recent finished ones.'),
+  'library.cancelImport': method(z.object({ jobId: z.string().optional() }).strict(), z.object({ cancelled: z.number() }), 'Cancel one import job, or all when no id is given.'),
+  'library.providePassword': method(z.object({ jobId: z.string(), password: z.string().min(1).max(1024) }).strict(), z.object({ job: ImportJob }), 'Retry an encrypted PDF with its password.'),
+  'library.delete': method(z.object({ documentId: z.string() }).strict(), z.object({ deleted: z.boolean() }), 'Remove a document, its chunks and vectors.'),
+  'library.reindex': method(z.object({ documentId: z.string() }).strict(), z.object({ job: ImportJob }), 'Extract and index a document again from its stored original.'),
+  'library.search': method(
+    z.object({ query: z.string().min(1).max(2000), k: z.number().int().min(1).max(100).optional(), mode: RetrievalMode.optional(), documentIds: z.array(z.string()).max(1000).optional() }).strict(),
+    z.object({ hits: z.array(SearchHit), mode: RetrievalMode, tookMs: z.number() }),
+    'Search the library (BM25, dense or hybrid).',
+  ),
+  'library.loadSample': method(NoInput, z.object({ jobs: z.array(ImportJob) }), 'Import the bundled BSC primer.'),
 } as const;
 
 export type Methods = typeof methods;
@@ -142,6 +267,8 @@ export const events = {
     at: z.string(),
   }),
   onSettingsChanged: Settings,
+  onImportProgress: ImportJob,
+  onLibraryChanged: z.object({ corpusVersion: z.number(), reason: z.enum(['added', 'deleted', 'replaced', 'restored']) }),
 } as const;
 
 export type Events = typeof events;

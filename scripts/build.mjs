@@ -1,7 +1,8 @@
 // Builds what runs: main-side bundles with esbuild (fast, one file per process) and the
 // renderer with Vite. `node scripts/build.mjs main` or `renderer` builds one half.
-import { build } from 'esbuild';
+import { build as esbuild } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +10,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const want = new Set(process.argv.slice(2).filter((a) => !a.startsWith('-')));
 const all = want.size === 0;
 const quiet = process.argv.includes('--quiet');
+
+/** Writes each output by rename, so a process started mid-build never loads half a file. */
+async function build(options) {
+  const result = await esbuild({ ...options, write: false });
+  for (const out of result.outputFiles) {
+    fs.mkdirSync(path.dirname(out.path), { recursive: true });
+    const tmp = `${out.path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, out.contents);
+    fs.renameSync(tmp, out.path);
+  }
+}
 
 if (all || want.has('main')) {
   const common = {
@@ -27,6 +39,7 @@ if (all || want.has('main')) {
     outdir: 'dist/main',
     entryPoints: {
       'engine-process': 'main/engine/engine-process.ts',
+      'extract-worker': 'main/engine/ingest/extract-worker.ts',
       server: 'main/server/index.ts',
       cli: 'main/cli/index.ts',
       electron: 'main/electron/main.ts',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Status } from '../../preload/contract';
+import { LATEST_SCHEMA_VERSION } from '../engine/db/migrate';
 import { tempDataDir } from '../../test/run-server';
 import { runCli } from './index';
 
@@ -28,7 +29,7 @@ describe('bsc status', () => {
   it('prints the contract type with --json', async () => {
     const dir = tempDataDir(); dirs.push(dir);
     const r = await cli(['status', '--json', '--data-dir', dir]);
-    expect(Status.parse(JSON.parse(r.out)).database.schemaVersion).toBe(1);
+    expect(Status.parse(JSON.parse(r.out)).database.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('honours BSC_DATA_DIR', async () => {

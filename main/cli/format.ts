@@ -1,4 +1,4 @@
-import type { Status } from '../../preload/contract';
+import type { ImportJob, LibraryDocument, SearchHit, Status } from '../../preload/contract';
 
 const mark = (ok: boolean) => (ok ? 'ok  ' : 'FAIL');
 
@@ -23,4 +23,34 @@ export function formatStatus(s: Status): string {
     `       versions      node ${s.versions.node}, sqlite ${s.versions.sqlite}${s.versions.electron ? `, electron ${s.versions.electron}` : ''}`,
     '',
   ].join('\n');
+}
+
+export function formatJobProgress(job: ImportJob): string {
+  const where = job.pages ? ` ${job.page}/${job.pages}` : '';
+  return `  … ${job.filename}: ${job.stage}${where}${job.chunks ? `, ${job.chunks} chunks` : ''}`;
+}
+
+export function formatImportSummary(jobs: ImportJob[]): string {
+  const lines = jobs.map((j) => {
+    if (j.state === 'done') return `  ok    ${j.filename} — ${j.note ?? `${j.pages} pages, ${j.chunks} chunks`}`;
+    if (j.state === 'needs-password') return `  FAIL  ${j.filename} — ${j.error?.code === 'WRONG_PASSWORD' ? 'wrong password' : 'needs a password'} (use --password)`;
+    if (j.state === 'cancelled') return `  --    ${j.filename} — cancelled`;
+    return `  FAIL  ${j.filename} — ${j.error ? `[${j.error.code}] ${j.error.message}` : 'failed'}`;
+  });
+  const ok = jobs.filter((j) => j.state === 'done').length;
+  return `${lines.join('\n')}\n${ok} of ${jobs.length} imported\n`;
+}
+
+export function formatSearch(query: string, r: { hits: SearchHit[]; mode: string; tookMs: number }): string {
+  if (r.hits.length === 0) return `No passages match "${query}" (${r.mode}).\n`;
+  const lines = r.hits.map((h, i) => {
+    const page = h.pageStart === h.pageEnd ? `p. ${h.pageLabel}` : `p. ${h.pageLabel}–`;
+    return `${String(i + 1).padStart(2)}. ${h.title ?? h.filename}, ${page}  score ${h.score.toFixed(3)} [${h.store}]\n    ${h.snippet.replace(/\s+/g, ' ')}`;
+  });
+  return `${lines.join('\n')}\n${r.hits.length} passages, ${r.mode}, ${r.tookMs} ms\n`;
+}
+
+export function formatDocuments(docs: LibraryDocument[]): string {
+  if (docs.length === 0) return 'The library is empty.\n';
+  return `${docs.map((d) => `  ${d.id}  ${d.title ?? d.filename}  (${d.pageCount} pages, ${d.chunkCount} chunks, ${d.lang ?? '?'}, ${formatBytes(d.bytes)})`).join('\n')}\n${docs.length} documents\n`;
 }

@@ -1,5 +1,17 @@
 import fs from 'node:fs';
-import type { EngineEvent, Settings, Status } from '../../preload/contract';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EngineEvent, ImportSource, LibraryDocument, Settings, Status } from '../../preload/contract';
+import { LibraryRepository } from './db/library';
+import { type EmbeddingCache, openEmbeddingCache } from './embeddings/cache';
+import { createEmbeddingProvider } from './embeddings/create-embedding-provider';
+import type { EmbeddingProvider } from './embeddings/provider';
+import { ImportQueue } from './ingest/import-queue';
+import { originalPath } from './ingest/index-document';
+import { embedWithCache } from './embeddings/embed-with-cache';
+import { retrieve } from './retrieval/retrieve';
+import { createEmbeddedStore } from './vectorstore/embedded';
+import type { VectorStore } from './vectorstore/port';
 import { type AppDatabase, openAppDatabase } from './db/open';
 import { schemaVersion } from './db/migrate';
 import type { EmitEvent, MethodHandlers } from './dispatch';
@@ -32,6 +44,11 @@ export class Engine {
   private dbTriedAt = 0;
   private readonly startedAt = Date.now();
   private readonly emit: EmitEvent;
+  private library: { repo: LibraryRepository; queue: ImportQueue } | null = null;
+  private embedding: { provider: EmbeddingProvider; cache: EmbeddingCache } | null | undefined;
+  private embeddingCache: EmbeddingCache | null = null;
+  private nextChunkId = 0;
+  private store: VectorStore | null = null;
 
   constructor(private readonly opts: EngineOptions) {
     this.paths = dataPaths(opts.dataDir);
@@ -59,11 +76,122 @@ export class Engine {
     try {
       this.db = openAppDatabase(this.paths.database);
       this.dbError = null;
+      this.openLibrary(this.db);
     } catch (err) {
       this.db = null;
       this.dbError = err instanceof BscError ? err : new BscError('DB_UNAVAILABLE', String(err));
       this.log.error('database unavailable', { code: this.dbError.code, error: this.dbError.message });
     }
+  }
+
+  private openLibrary(db: AppDatabase): void {
+    const repo = new LibraryRepository(db);
+    this.nextChunkId = repo.nextChunkId();
+    const queue = new ImportQueue({
+      db,
+      repo,
+      documentsDir: this.paths.documents,
+      incomingDir: this.paths.incoming,
+      settings: () => this.settings,
+      embedder: () => this.embedder(),
+      vectors: null,
+      allocateChunkIds: (n) => {
+        const first = this.nextChunkId;
+        this.nextChunkId += n;
+        return first;
+      },
+      log: this.log,
+      onJob: (job) => this.send({ name: 'onImportProgress', payload: job }),
+      onLibraryChanged: (reason) => this.send({ name: 'onLibraryChanged', payload: { corpusVersion: repo.corpusVersion(), reason } }),
+    });
+    this.library = { repo, queue };
+    queue.resumeAfterRestart();
+  }
+
+  /** The configured embedding provider with its cache, or null (BM25 only). Built on first use. */
+  embedder(): { provider: EmbeddingProvider; cache: EmbeddingCache } | null {
+    if (this.embedding !== undefined) return this.embedding;
+    const e = this.settings.embeddings;
+    const provider = createEmbeddingProvider(
+      { provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: e.batchSize, concurrency: e.concurrency },
+      { openaiApiKey: process.env.OPENAI_API_KEY, compatibleApiKey: process.env.BSC_COMPATIBLE_API_KEY },
+    );
+    this.embeddingCache ??= provider ? openEmbeddingCache(this.paths.embeddingCache) : null;
+    this.embedding = provider && this.embeddingCache ? { provider, cache: this.embeddingCache } : null;
+    return this.embedding;
+  }
+
+  lib(): { repo: LibraryRepository; queue: ImportQueue } {
+    this.database();
+    if (!this.library) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
+    return this.library;
+  }
+
+  importFiles(sources: ImportSource[], password?: string) {
+    return this.lib().queue.enqueue(sources, { password });
+  }
+
+  reindexDocument(documentId: string) {
+    const { repo, queue } = this.lib();
+    const doc = repo.get(documentId);
+    if (!doc) throw new BscError('NOT_FOUND', 'That document is no longer in the library.');
+    const original = originalPath(this.paths.documents, doc.sha256, doc.filename);
+    if (!fs.existsSync(original)) throw new BscError('NOT_FOUND', `The stored original of "${doc.filename}" is missing; import the file again.`);
+    const [job] = queue.enqueue([{ path: original }], { reindexAs: doc.filename });
+    if (!job) throw new BscError('INTERNAL', 'Could not queue the re-index.');
+    return job;
+  }
+
+  deleteDocument(documentId: string): boolean {
+    const { repo } = this.lib();
+    const doc: LibraryDocument | null = repo.get(documentId);
+    if (!doc) return false;
+    const out = repo.delete(documentId);
+    if (out.deleted && !repo.isShaInUse(doc.sha256)) fs.rmSync(originalPath(this.paths.documents, doc.sha256, doc.filename), { force: true });
+    this.log.info('document deleted', { documentId, chunks: out.chunkIds.length });
+    this.send({ name: 'onLibraryChanged', payload: { corpusVersion: out.corpusVersion, reason: 'deleted' } });
+    return out.deleted;
+  }
+
+  /** The vector store in use; the embedded one lives in the library database. */
+  vectorStore(): VectorStore {
+    const db = this.database();
+    if (!this.store) {
+      const dims = this.embedder()?.provider.dimensions ?? 0;
+      this.store = createEmbeddedStore(db, { dimensions: dims });
+    }
+    return this.store;
+  }
+
+  async search(input: { query: string; k?: number; mode?: 'hybrid' | 'bm25' | 'dense'; documentIds?: string[] }, signal?: AbortSignal) {
+    const { repo } = this.lib();
+    const started = performance.now();
+    const embedder = this.embedder();
+    const r = this.settings.retrieval;
+    const mode = input.mode ?? (embedder ? r.mode : 'bm25');
+    const out = await retrieve(
+      {
+        db: this.database(),
+        store: this.vectorStore(),
+        embed: embedder ? (texts, sig) => embedWithCache(embedder.provider, embedder.cache, texts, { signal: sig }) : null,
+        libraryLangs: repo.languages().filter((l): l is 'pt' | 'en' => l === 'pt' || l === 'en'),
+      },
+      {
+        query: input.query, k: input.k ?? r.k, mode, rrfK: r.rrfK, weights: { dense: r.denseWeight, bm25: r.bm25Weight },
+        filter: input.documentIds ? { documentIds: input.documentIds } : undefined, signal,
+      },
+    );
+    const store = this.vectorStore().kind;
+    return {
+      hits: out.hits.map((h) => ({ ...h, store, mode: out.mode })),
+      mode: out.mode,
+      tookMs: Math.round(performance.now() - started),
+    };
+  }
+
+  sampleLibraryDir(): string {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    return process.env.BSC_RESOURCES_DIR ? path.join(process.env.BSC_RESOURCES_DIR, 'sample-library') : path.resolve(here, '../../resources/sample-library');
   }
 
   /** The database, reopened lazily after a failure (the user may have fixed the folder). */
@@ -111,6 +239,7 @@ export class Engine {
 
   updateSettings(patch: Parameters<typeof mergeSettings>[1]): Settings {
     const next = mergeSettings(this.settings, patch);
+    if (patch.embeddings) this.embedding = undefined;
     saveSettingsFile(this.paths.settings, next);
     this.settings = next;
     this.log.info('settings changed', { sections: Object.keys(patch) });
@@ -123,6 +252,8 @@ export class Engine {
   }
 
   close(): void {
+    this.library?.queue.close();
+    this.embeddingCache?.close();
     this.db?.close();
     this.db = null;
   }
@@ -147,5 +278,23 @@ export function engineHandlers(engine: Engine): MethodHandlers {
     status: () => engine.status(),
     'settings.get': () => engine.currentSettings(),
     'settings.set': (patch) => engine.updateSettings(patch),
+    'library.list': () => {
+      const { repo } = engine.lib();
+      return { documents: repo.list(), corpusVersion: repo.corpusVersion() };
+    },
+    'library.document': ({ documentId }) => {
+      const { repo } = engine.lib();
+      const document = repo.get(documentId);
+      if (!document) throw new BscError('NOT_FOUND', 'That document is not in the library.');
+      return { document, pages: repo.pagesWithChunks(documentId) };
+    },
+    'library.import': ({ sources, password }) => ({ jobs: engine.importFiles(sources, password) }),
+    'library.jobs': () => ({ jobs: engine.lib().queue.jobs() }),
+    'library.cancelImport': ({ jobId }) => ({ cancelled: engine.lib().queue.cancel(jobId) }),
+    'library.providePassword': ({ jobId, password }) => ({ job: engine.lib().queue.providePassword(jobId, password) }),
+    'library.delete': ({ documentId }) => ({ deleted: engine.deleteDocument(documentId) }),
+    'library.reindex': ({ documentId }) => ({ job: engine.reindexDocument(documentId) }),
+    'library.search': (input, ctx) => engine.search(input, ctx.signal),
+    'library.loadSample': () => ({ jobs: engine.importFiles([{ path: engine.sampleLibraryDir() }]) }),
   };
 }

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { AddressInfo } from 'node:net';
 import type { EngineEvent, Reply, Status } from '../../preload/contract';
 import { parseInput } from '../engine/dispatch';
@@ -10,6 +14,9 @@ import { httpStatusFor } from './http-status';
 import { resolveStaticFile } from './static-files';
 
 export interface ServerOptions {
+  /** Where uploads from the browser land (the engine's incoming folder). */
+  incomingDir: string;
+  maxUploadBytes?: number;
   host: string;
   port: number;
   engine: EngineHost;
@@ -113,6 +120,9 @@ export function createBscServer(opts: ServerOptions): http.Server {
         res.on('close', () => { if (!res.writableFinished) abort.abort(); });
         return sendReply(res, await opts.engine.callRaw(name, raw, abort.signal));
       }
+      if (url.pathname === '/upload' && req.method === 'POST') {
+        return await receiveUpload(req, res, opts);
+      }
       if (url.pathname === '/events' && req.method === 'GET') {
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
         res.write(': connected\n\n');
@@ -148,6 +158,37 @@ export function createBscServer(opts: ServerOptions): http.Server {
   });
   server.on('close', () => { for (const r of sseClients) r.end(); });
   return server;
+}
+
+/**
+ * Browser-mode file upload: the raw body streams to incoming/<id>; the returned id goes into
+ * library.import. Size-capped here; the engine applies the user's own limit when importing.
+ */
+async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, opts: ServerOptions): Promise<void> {
+  const limit = opts.maxUploadBytes ?? 2 * 1024 * 1024 * 1024;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    res.setHeader('Connection', 'close');
+    return sendJson(res, 413, { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `Files over ${Math.round(limit / 1048576)} MB cannot be uploaded.` } });
+  }
+  fs.mkdirSync(opts.incomingDir, { recursive: true });
+  const uploadId = randomUUID();
+  const target = path.join(opts.incomingDir, uploadId);
+  let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      received += chunk.length;
+      cb(received > limit ? new Error('too large') : null, chunk);
+    },
+  });
+  try {
+    await pipeline(req, counter, fs.createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+  } catch {
+    fs.rmSync(target, { force: true });
+    res.setHeader('Connection', 'close');
+    return sendJson(res, received > limit ? 413 : 400, { ok: false, error: { code: received > limit ? 'PAYLOAD_TOO_LARGE' : 'BAD_INPUT', message: 'The upload did not complete.' } });
+  }
+  sendJson(res, 200, { ok: true, value: { uploadId, bytes: received } });
 }
 
 export function listen(server: http.Server, host: string, port: number): Promise<AddressInfo> {

@@ -41,7 +41,7 @@ export async function runServer(argv: string[]): Promise<void> {
   const rendererDir = path.resolve(here, '../renderer');
   const hasRenderer = fs.existsSync(path.join(rendererDir, 'index.html'));
   if (!hasRenderer) log.warn('renderer not built; serving the API only (run npm run build)');
-  const server = createBscServer({ host, port, engine, log, rendererDir: hasRenderer ? rendererDir : null });
+  const server = createBscServer({ host, port, engine, log, rendererDir: hasRenderer ? rendererDir : null, incomingDir: dataPaths(dataDir).incoming });
   const addr = await listen(server, host, port);
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   process.stdout.write(`Agente BSC is serving ${url}  (data: ${dataDir})\n`);

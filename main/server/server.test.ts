@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from '../../preload/contract';
+import { LATEST_SCHEMA_VERSION } from '../engine/db/migrate';
 import { type RunningServer, callApi, startServer, tempDataDir, waitFor } from '../../test/run-server';
 
 describe('server mode over the engine process', () => {
@@ -16,7 +17,7 @@ describe('server mode over the engine process', () => {
     const res = await fetch(`${server.url}/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ healthy: true, engine: { ok: true }, database: { ok: true, schemaVersion: 1 }, vectorStore: { ok: true, mode: 'embedded' } });
+    expect(body).toMatchObject({ healthy: true, engine: { ok: true }, database: { ok: true, schemaVersion: LATEST_SCHEMA_VERSION }, vectorStore: { ok: true, mode: 'embedded' } });
   });
 
   it('serves status() through POST /api/status in the contract shape', async () => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EventPayload } from '../../preload/contract';
+import { LibraryView } from './features/library/LibraryView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StatusView } from './features/status/StatusView';
 import { i18next, resolveLanguage } from './i18n';
@@ -69,7 +70,8 @@ export function App() {
         )}
         {view === 'status' && <StatusView />}
         {view === 'settings' && <SettingsView settings={settings} />}
-        {(view === 'chat' || view === 'library' || view === 'backup') && <Placeholder view={view} />}
+        {view === 'library' && <LibraryView />}
+        {(view === 'chat' || view === 'backup') && <Placeholder view={view} />}
       </main>
     </div>
   );

@@ -37,6 +37,21 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0002 migrates a version-1 database with jobs and chunks in it, keeping them', () => {
+    const db = new Database(tempFile());
+    migrate(db, 1);
+    db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, status, created_at) VALUES ('d1', 'h', 'a.pdf', 'application/pdf', 10, 'indexed', 'now')`).run();
+    db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, text) VALUES (7, 'd1', 0, 1, 1, 'texto')`).run();
+    db.prepare(`INSERT INTO import_jobs (id, path, filename, state, stage, created_at, updated_at) VALUES ('j1', '/x/a.pdf', 'a.pdf', 'running', 'extracting', 't', 't')`).run();
+    migrate(db, 2);
+    expect(schemaVersion(db)).toBe(2);
+    expect(db.prepare('SELECT id, state, stage, attempts, pages FROM import_jobs').all()).toEqual([{ id: 'j1', state: 'running', stage: 'extracting', attempts: 0, pages: 0 }]);
+    expect(db.prepare('SELECT id, perspectives FROM chunks').all()).toEqual([{ id: 7, perspectives: '' }]);
+    db.prepare(`UPDATE import_jobs SET state = 'needs-password' WHERE id = 'j1'`).run();
+    expect(() => db.prepare(`UPDATE import_jobs SET state = 'bogus' WHERE id = 'j1'`).run()).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('is idempotent and reaches the latest version', () => {
     const file = tempFile();
     openAppDatabase(file).close();

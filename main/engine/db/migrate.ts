@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migration0001 } from './migrations/0001-initial';
+import { migration0002 } from './migrations/0002-import-jobs-and-perspectives';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A new schema change is a new numbered file appended here. */
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [migration0001, migration0002];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
 
 export function schemaVersion(db: Database.Database): number {

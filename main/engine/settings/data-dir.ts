@@ -18,6 +18,8 @@ export interface DataPaths {
   logs: string;
   documents: string;
   backups: string;
+  /** Files uploaded by the browser mode, waiting for their import job. */
+  incoming: string;
 }
 
 export function dataPaths(root: string): DataPaths {
@@ -29,5 +31,6 @@ export function dataPaths(root: string): DataPaths {
     logs: path.join(root, 'logs'),
     documents: path.join(root, 'documents'),
     backups: path.join(root, 'backups'),
+    incoming: path.join(root, 'incoming'),
   };
 }

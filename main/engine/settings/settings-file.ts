@@ -35,13 +35,11 @@ function keepAside(file: string, problem: string): SettingsLoad {
 }
 
 export function mergeSettings(current: Settings, patch: SettingsPatch, validate = true): Settings {
-  const merged = {
-    ui: { ...current.ui, ...patch.ui },
-    logs: { ...current.logs, ...patch.logs },
-    import: { ...current.import, ...patch.import },
-    vectorStore: { ...current.vectorStore, ...patch.vectorStore },
-  };
-  return validate ? Settings.parse(merged) : merged;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [section, fields] of Object.entries(patch)) {
+    merged[section] = { ...(current as Record<string, object>)[section], ...(fields as object) };
+  }
+  return validate ? Settings.parse(merged) : (merged as Settings);
 }
 
 /** Write-then-rename, so a crash mid-write leaves the old file whole. */

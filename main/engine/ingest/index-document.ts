@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportStage, Settings } from '../../../preload/contract';
+import { routeToPerspectives } from '../agents/route-lexical';
+import type { LibraryRepository, NewChunk } from '../db/library';
+import type { EmbeddingCache } from '../embeddings/cache';
+import { embedWithCache } from '../embeddings/embed-with-cache';
+import type { EmbeddingProvider } from '../embeddings/provider';
+import { BscError, throwIfCancelled } from '../errors';
+import { analyzeForIndex, detectLanguage } from '../retrieval/analyze';
+import type { VectorPoint } from '../vectorstore/port';
+import { chunkPages } from './chunk';
+import { extractIsolated } from './extract-isolated';
+import type { ExtractedDocument } from './types';
+import type { z } from 'zod';
+
+type Stage = z.infer<typeof ImportStage>;
+
+export interface IndexProgress {
+  stage: Stage;
+  page?: number;
+  pages?: number;
+  chunks?: number;
+}
+
+/** Where vectors go when a document is indexed; the embedded store writes inside our transaction. */
+export interface VectorSink {
+  /** Synchronous writes inside the library transaction (embedded store). */
+  addWithin?(points: VectorPoint[]): void;
+  deleteWithin?(chunkIds: number[]): void;
+  /** Writes before the library transaction (Qdrant); undone with `remove` if the transaction fails. */
+  addBefore?(points: VectorPoint[], signal?: AbortSignal): Promise<void>;
+  remove?(chunkIds: number[]): Promise<void>;
+}
+
+export interface IndexDeps {
+  repo: LibraryRepository;
+  documentsDir: string;
+  settings: () => Settings;
+  embedder: () => { provider: EmbeddingProvider; cache: EmbeddingCache } | null;
+  vectors: VectorSink | null;
+  allocateChunkIds: (n: number) => number;
+}
+
+export interface IndexRequest {
+  path: string;
+  filename: string;
+  password?: string;
+  /** Index again even when the same content is already in the library (re-index). */
+  reindex?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+}
+
+export interface IndexOutcome {
+  documentId: string;
+  pages: number;
+  chunks: number;
+  /** Set when nothing was indexed because the same content is already there. */
+  note: string | null;
+  warnings: string[];
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The stored original of a document, named by content so a re-import never copies twice. */
+export function originalPath(documentsDir: string, sha256: string, filename: string): string {
+  const ext = path.extname(filename).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 10);
+  return path.join(documentsDir, `${sha256}${ext}`);
+}
+
+function keepOriginal(documentsDir: string, sha256: string, filename: string, bytes: Uint8Array): void {
+  const target = originalPath(documentsDir, sha256, filename);
+  if (fs.existsSync(target)) return;
+  fs.mkdirSync(documentsDir, { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, target);
+}
+
+function documentLanguage(doc: ExtractedDocument): string | null {
+  const sample = doc.pages.slice(0, 8).map((p) => p.text).join('\n').slice(0, 20_000);
+  const lang = detectLanguage(sample);
+  return lang === 'other' ? null : lang;
+}
+
+/**
+ * One file into the library: read, dedupe by content, extract (isolated), chunk, analyse, embed
+ * (cache first), then one transaction. Until that transaction commits nothing of it is visible.
+ */
+export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise<IndexOutcome> {
+  const { signal } = req;
+  const progress = (p: IndexProgress) => req.onProgress?.(p);
+  const settings = deps.settings();
+  progress({ stage: 'reading' });
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(req.path);
+  } catch {
+    throw new BscError('NOT_FOUND', `"${req.filename}" can no longer be read (it was moved or deleted).`);
+  }
+  if (!stat.isFile()) throw new BscError('UNSUPPORTED_TYPE', `"${req.filename}" is not a regular file.`);
+  if (stat.size === 0) throw new BscError('EMPTY_FILE', `"${req.filename}" is empty (0 bytes).`);
+  const maxBytes = settings.import.maxFileMb * 1024 * 1024;
+  if (stat.size > maxBytes) {
+    throw new BscError('TOO_LARGE', `"${req.filename}" is ${(stat.size / 1048576).toFixed(1)} MB; the limit is ${settings.import.maxFileMb} MB (Settings → Import).`);
+  }
+  const bytes = new Uint8Array(fs.readFileSync(req.path));
+  const sha256 = sha256Of(bytes);
+  const existing = deps.repo.findIndexedBySha(sha256);
+  if (existing && !req.reindex) {
+    return { documentId: existing.id, pages: existing.pageCount, chunks: existing.chunkCount, note: 'already in the library', warnings: [] };
+  }
+  throwIfCancelled(signal);
+
+  progress({ stage: 'extracting', page: 0, pages: 0 });
+  const doc = await extractIsolated(bytes, req.filename, {
+    password: req.password,
+    maxBytes,
+    signal,
+    onProgress: (p) => progress({ stage: 'extracting', page: p.page, pages: p.pages }),
+  });
+  throwIfCancelled(signal);
+
+  progress({ stage: 'chunking', page: doc.pageCount, pages: doc.pageCount });
+  const lang = documentLanguage(doc);
+  const drafts = chunkPages(doc.pages, { chunkChars: settings.import.chunkChars, overlapChars: settings.import.overlapChars });
+  if (drafts.length === 0) throw new BscError('NO_TEXT', `No extractable text in "${req.filename}" (${doc.pageCount} pages).`, { pageCount: doc.pageCount });
+  const firstId = deps.allocateChunkIds(drafts.length);
+  const chunks: NewChunk[] = drafts.map((d, i) => {
+    const chunkLang = d.text.length > 200 ? detectLanguage(d.text) : 'other';
+    const effective = chunkLang === 'other' ? lang : chunkLang;
+    const routed = routeToPerspectives(d.text);
+    return {
+      id: firstId + i,
+      ord: d.ord,
+      pageStart: d.pageStart,
+      pageEnd: d.pageEnd,
+      headingPath: d.headingPath,
+      text: d.text,
+      context: null,
+      lang: effective,
+      perspectives: routed.needsClarification ? [] : routed.perspectives,
+      terms: analyzeForIndex([d.headingPath.join(' '), d.text].join('\n'), (effective ?? 'other') as 'pt' | 'en' | 'other'),
+    };
+  });
+  progress({ stage: 'chunking', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
+
+  let vectors: Float32Array[] | null = null;
+  const embedder = deps.embedder();
+  if (embedder) {
+    progress({ stage: 'embedding', chunks: chunks.length, page: 0, pages: chunks.length });
+    vectors = await embedWithCache(embedder.provider, embedder.cache, chunks.map((c) => (c.context ? `${c.context}\n\n${c.text}` : c.text)), {
+      signal,
+      onProgress: (p) => progress({ stage: 'embedding', chunks: chunks.length, page: p.done, pages: p.total }),
+    });
+  }
+  throwIfCancelled(signal);
+
+  const points: VectorPoint[] = chunks.map((c, i) => ({
+    chunkId: c.id, documentId: '', lang: c.lang, perspectives: c.perspectives as VectorPoint['perspectives'], vector: vectors?.[i] ?? null, terms: c.terms,
+  }));
+  const documentId = `doc_${sha256.slice(0, 16)}`;
+  for (const p of points) p.documentId = documentId;
+  const replaced = existing ?? deps.repo.findIndexedByFilename(req.filename);
+  const replacedChunkIds = replaced ? deps.repo.chunkIdsOf(replaced.id) : [];
+
+  progress({ stage: 'writing', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
+  keepOriginal(deps.documentsDir, sha256, req.filename, bytes);
+  if (deps.vectors?.addBefore) await deps.vectors.addBefore(points, signal);
+  throwIfCancelled(signal);
+  try {
+    deps.repo.addDocument(
+      { id: documentId, sha256, filename: req.filename, mime: doc.mime, bytes: bytes.length, pageCount: doc.pageCount, title: doc.title, lang },
+      doc.pages.map((p) => ({ pageNo: p.pageNo, label: p.label, text: p.text })),
+      chunks,
+      {
+        replaces: replaced?.id ?? null,
+        alsoWithin: () => {
+          if (replacedChunkIds.length) deps.vectors?.deleteWithin?.(replacedChunkIds);
+          deps.vectors?.addWithin?.(points);
+        },
+      },
+    );
+  } catch (err) {
+    await deps.vectors?.remove?.(points.map((p) => p.chunkId)).catch(() => {});
+    throw err;
+  }
+  if (replacedChunkIds.length) await deps.vectors?.remove?.(replacedChunkIds).catch(() => {});
+  if (replaced && replaced.sha256 !== sha256 && !deps.repo.isShaInUse(replaced.sha256)) {
+    fs.rmSync(originalPath(deps.documentsDir, replaced.sha256, replaced.filename), { force: true });
+  }
+  progress({ stage: 'done', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
+  return { documentId, pages: doc.pageCount, chunks: chunks.length, note: existing ? 're-indexed' : replaced ? `replaced the earlier version of ${req.filename}` : null, warnings: doc.warnings };
+}

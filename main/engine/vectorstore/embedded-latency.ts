@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openAppDatabase } from '../db/open';
+import { retrieve } from '../retrieval/retrieve';
+import { addPointsSync, createEmbeddedStore } from './embedded';
+
+export interface LatencyStats {
+  p50: number;
+  p95: number;
+  mean: number;
+}
+
+export interface EmbeddedLatencyReport {
+  chunks: number;
+  dimensions: number;
+  queries: number;
+  k: number;
+  buildMs: number;
+  /** Milliseconds per query. */
+  bm25: LatencyStats;
+  hybrid: LatencyStats;
+  dense: LatencyStats;
+  /** The bare sqlite-vec KNN statement on the same vectors: the floor under `dense` and `hybrid`. */
+  rawKnn: LatencyStats;
+  /** retrieve() in BM25 mode, joins and snippets included: the offline search path. */
+  retrieveBm25: LatencyStats;
+}
+
+function stats(samples: number[]): LatencyStats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { p50: round(at(0.5)), p95: round(at(0.95)), mean: round(sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length)) };
+}
+
+/** A deterministic generator, so two runs measure the same data. */
+function xorshift(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Builds a temporary library of `chunks` chunks with random unit vectors and Zipf-distributed
+ * words, then times BM25, dense, hybrid and the raw sqlite-vec KNN on it. For the bench.
+ */
+export async function measureEmbeddedLatency(opts: { chunks?: number; dimensions?: number; queries?: number; k?: number } = {}): Promise<EmbeddedLatencyReport> {
+  const n = opts.chunks ?? 10_000;
+  const dims = opts.dimensions ?? 1536;
+  const queries = opts.queries ?? 100;
+  const k = opts.k ?? 10;
+  const rand = xorshift(42);
+  const vocabulary = Array.from({ length: 5000 }, (_, i) => `termo${i.toString(36)}`);
+  // Zipf-like: low ranks are common, as in real text.
+  const word = () => vocabulary[Math.min(vocabulary.length - 1, Math.floor(Math.exp(rand() * Math.log(vocabulary.length))) - 1)]!;
+  const vector = () => {
+    const v = new Float32Array(dims);
+    let norm = 0;
+    for (let i = 0; i < dims; i++) {
+      v[i] = rand() * 2 - 1;
+      norm += v[i]! * v[i]!;
+    }
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < dims; i++) v[i]! /= norm;
+    return v;
+  };
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bsc-latency-'));
+  const db = openAppDatabase(path.join(dir, 'library.sqlite'));
+  try {
+    const started = performance.now();
+    const now = new Date().toISOString();
+    db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, page_count, title, lang, status, created_at) VALUES ('d', 's', 'bench.pdf', 'application/pdf', 1, 1, 'Bench', 'pt', 'indexed', ?)`).run(now);
+    db.prepare(`INSERT INTO pages (document_id, page_no, label, text) VALUES ('d', 1, '1', '')`).run();
+    const insertChunk = db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, text, lang) VALUES (?, 'd', ?, 1, 1, ?, 'pt')`);
+    const insertFts = db.prepare('INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)');
+    const batch = 500;
+    for (let from = 0; from < n; from += batch) {
+      db.transaction(() => {
+        const points = [];
+        for (let i = from; i < Math.min(n, from + batch); i++) {
+          const text = Array.from({ length: 120 }, word).join(' ');
+          insertChunk.run(i + 1, i, text);
+          insertFts.run(i + 1, text);
+          points.push({ chunkId: i + 1, documentId: 'd', lang: 'pt', perspectives: [], vector: vector(), terms: text });
+        }
+        addPointsSync(db, points);
+      })();
+    }
+    const buildMs = Math.round(performance.now() - started);
+
+    const store = createEmbeddedStore(db, { dimensions: dims });
+    const rawKnn = db.prepare('SELECT chunk_id, distance FROM chunk_vectors WHERE embedding MATCH ? AND k = ?');
+    const samples = { bm25: [] as number[], hybrid: [] as number[], dense: [] as number[], rawKnn: [] as number[], retrieveBm25: [] as number[] };
+    const time = async (into: number[], work: () => unknown) => {
+      const t = performance.now();
+      await work();
+      into.push(performance.now() - t);
+    };
+    for (let i = 0; i < queries; i++) {
+      const terms = [word(), word(), vocabulary[100 + Math.floor(rand() * 4000)]!].join(' ');
+      const v = vector();
+      await time(samples.rawKnn, () => rawKnn.all(Buffer.from(v.buffer), k));
+      await time(samples.dense, () => store.query({ mode: 'dense', vector: v, k }));
+      await time(samples.bm25, () => store.query({ mode: 'bm25', terms, k }));
+      await time(samples.hybrid, () => store.query({ mode: 'hybrid', vector: v, terms, k }));
+      await time(samples.retrieveBm25, () => retrieve({ db, store, embed: null, libraryLangs: [] }, { query: terms, k, mode: 'bm25' }));
+    }
+    return {
+      chunks: n, dimensions: dims, queries, k, buildMs,
+      bm25: stats(samples.bm25), hybrid: stats(samples.hybrid), dense: stats(samples.dense), rawKnn: stats(samples.rawKnn), retrieveBm25: stats(samples.retrieveBm25),
+    };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,298 @@
+import type Database from 'better-sqlite3';
+import { Perspective } from '../../../preload/contract';
+import { BscError, throwIfCancelled } from '../errors';
+import { fuseByReciprocalRank } from '../retrieval/fusion';
+import { ftsMatchQuery } from '../retrieval/analyze';
+import { DEFAULT_RRF_K, filterMatchesNothing, hybridCandidateLimit } from './port';
+import type { VectorFilter, VectorHit, VectorPoint, VectorStore } from './port';
+
+/**
+ * The embedded store: a sqlite-vec `vec0` table for dense vectors and the library's own FTS5
+ * table (`chunks_fts`, written by the import with the document) for BM25, in the app database.
+ *
+ * - `chunk_filters` holds one row per point (document, language, perspectives as a bitmask), so
+ *   dense filters are applied in SQL before the KNN. A point without a vector has a row here only.
+ * - BM25 searches the library's FTS table, not the store's points: `add` ignores `terms` (the FTS
+ *   row is written with the document), and delete/drop leave BM25 untouched — the offline search
+ *   works whatever state the derived index is in. Document and language filters read `chunks`;
+ *   the perspective filter reads `chunk_filters`, so it needs the chunk to have been added
+ *   (the import should add every chunk, with a null vector when there is no embedder).
+ * - The vec0 table is created on the first vector; its dimensions are kept in library_meta
+ *   (`vector_dims`), and a vector of other dimensions is refused: the index must be rebuilt.
+ */
+
+type Db = Database.Database;
+
+const VECTOR_DIMS_KEY = 'vector_dims';
+/** sqlite-vec refuses k above 4096 in one KNN query. */
+const MAX_KNN = 4096;
+
+const perspectiveBits: Record<Perspective, number> = Object.fromEntries(Perspective.options.map((p, i) => [p, 1 << i])) as Record<Perspective, number>;
+
+function perspectiveMask(perspectives: readonly Perspective[]): number {
+  let mask = 0;
+  for (const p of perspectives) mask |= perspectiveBits[p] ?? 0;
+  return mask;
+}
+
+const FILTER_CONDITION = `(@docs IS NULL OR document_id IN (SELECT value FROM json_each(@docs)))
+  AND (@langs IS NULL OR lang IN (SELECT value FROM json_each(@langs)))
+  AND (@mask = 0 OR (perspectives & @mask) != 0)`;
+
+interface FilterParams {
+  docs: string | null;
+  langs: string | null;
+  mask: number;
+}
+
+function filterParams(filter: VectorFilter | undefined): FilterParams | null {
+  if (!filter || (!filter.documentIds && !filter.langs && !filter.perspectives)) return null;
+  return {
+    docs: filter.documentIds ? JSON.stringify(filter.documentIds) : null,
+    langs: filter.langs ? JSON.stringify(filter.langs) : null,
+    mask: filter.perspectives ? perspectiveMask(filter.perspectives) : 0,
+  };
+}
+
+interface VectorStatements {
+  dims: number;
+  knn: Database.Statement;
+  knnFiltered: Database.Statement;
+  insert: Database.Statement;
+  deleteOne: Database.Statement;
+  deleteDocument: Database.Statement;
+  count: Database.Statement;
+}
+
+interface StoreStatements {
+  upsertFilter: Database.Statement;
+  deleteFilter: Database.Statement;
+  deleteDocumentFilters: Database.Statement;
+  bm25: Database.Statement;
+  bm25Filtered: Database.Statement;
+  count: Database.Statement;
+  /** Prepared once the vec0 table exists. */
+  vectors: VectorStatements | null;
+  /** Created or extended inside a transaction that has not been seen committed yet. */
+  provisional: boolean;
+}
+
+// Statements are prepared once per database connection and shared by the store and the
+// transaction-scoped functions, which have only the connection.
+const prepared = new WeakMap<Db, StoreStatements>();
+
+function statementsOf(db: Db): StoreStatements {
+  let s = prepared.get(db);
+  if (s?.provisional) {
+    // Tables created inside a transaction vanish if it rolls back: check until one has committed.
+    if (!tableExists(db, 'chunk_filters')) s = undefined;
+    else {
+      if (s.vectors && !tableExists(db, 'chunk_vectors')) s.vectors = null;
+      if (!db.inTransaction) s.provisional = false;
+    }
+  }
+  if (s) return s;
+  db.exec(`CREATE TABLE IF NOT EXISTS chunk_filters (
+      chunk_id     INTEGER PRIMARY KEY,
+      document_id  TEXT NOT NULL,
+      lang         TEXT,
+      perspectives INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS chunk_filters_document ON chunk_filters(document_id);`);
+  const bm25Sql = (filtered: boolean) =>
+    filtered
+      ? `SELECT chunks_fts.rowid AS chunk_id, bm25(chunks_fts) AS rank
+         FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+         WHERE chunks_fts MATCH @match
+           AND (@docs IS NULL OR c.document_id IN (SELECT value FROM json_each(@docs)))
+           AND (@langs IS NULL OR c.lang IN (SELECT value FROM json_each(@langs)))
+           AND (@mask = 0 OR c.id IN (SELECT chunk_id FROM chunk_filters WHERE (perspectives & @mask) != 0))
+         ORDER BY rank LIMIT @k`
+      : `SELECT rowid AS chunk_id, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY rank LIMIT @k`;
+  s = {
+    upsertFilter: db.prepare(`INSERT INTO chunk_filters (chunk_id, document_id, lang, perspectives) VALUES (?, ?, ?, ?)
+      ON CONFLICT (chunk_id) DO UPDATE SET document_id = excluded.document_id, lang = excluded.lang, perspectives = excluded.perspectives`),
+    deleteFilter: db.prepare('DELETE FROM chunk_filters WHERE chunk_id = ?'),
+    deleteDocumentFilters: db.prepare('DELETE FROM chunk_filters WHERE document_id = ?'),
+    bm25: db.prepare(bm25Sql(false)),
+    bm25Filtered: db.prepare(bm25Sql(true)),
+    count: db.prepare('SELECT count(*) AS n FROM chunk_filters'),
+    vectors: null,
+    provisional: db.inTransaction,
+  };
+  prepared.set(db, s);
+  const dims = recordedDims(db);
+  if (dims !== null && tableExists(db, 'chunk_vectors')) s.vectors = prepareVectorStatements(db, dims);
+  return s;
+}
+
+function recordedDims(db: Db): number | null {
+  const row = db.prepare(`SELECT value FROM library_meta WHERE key = ?`).get(VECTOR_DIMS_KEY) as { value: string } | undefined;
+  return row ? Number(row.value) : null;
+}
+
+function tableExists(db: Db, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
+
+function prepareVectorStatements(db: Db, dims: number): VectorStatements {
+  const knn = (filtered: boolean) => `
+    SELECT chunk_id, distance FROM chunk_vectors
+    WHERE embedding MATCH @vector AND k = @k
+    ${filtered ? `AND chunk_id IN (SELECT chunk_id FROM chunk_filters WHERE ${FILTER_CONDITION})` : ''}
+    ORDER BY distance`;
+  return {
+    dims,
+    knn: db.prepare(knn(false)),
+    knnFiltered: db.prepare(knn(true)),
+    insert: db.prepare('INSERT INTO chunk_vectors (chunk_id, embedding) VALUES (?, ?)'),
+    deleteOne: db.prepare('DELETE FROM chunk_vectors WHERE chunk_id = ?'),
+    deleteDocument: db.prepare('DELETE FROM chunk_vectors WHERE chunk_id IN (SELECT chunk_id FROM chunk_filters WHERE document_id = ?)'),
+    count: db.prepare('SELECT count(*) AS n FROM chunk_vectors'),
+  };
+}
+
+function dimensionsMismatch(indexDims: number, given: number): BscError {
+  return new BscError(
+    'BAD_INPUT',
+    `The vector index holds ${indexDims}-dimensional vectors but the embedding model gives ${given}; rebuild the index to use this model.`,
+    { indexDimensions: indexDims, givenDimensions: given, action: 'rebuild-index' },
+  );
+}
+
+/** The vec0 table, created for `dims` on first use; a different `dims` later is refused. */
+function vectorStatementsFor(db: Db, s: StoreStatements, dims: number): VectorStatements {
+  if (s.vectors) {
+    if (s.vectors.dims !== dims) throw dimensionsMismatch(s.vectors.dims, dims);
+    return s.vectors;
+  }
+  const recorded = recordedDims(db);
+  if (recorded !== null && recorded !== dims && tableExists(db, 'chunk_vectors')) throw dimensionsMismatch(recorded, dims);
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS chunk_vectors USING vec0(chunk_id integer primary key, embedding float[${dims}] distance_metric=cosine)`);
+  db.prepare(`INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(VECTOR_DIMS_KEY, String(dims));
+  s.vectors = prepareVectorStatements(db, dims);
+  s.provisional ||= db.inTransaction;
+  return s.vectors;
+}
+
+function vectorBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/**
+ * Upserts points without opening a transaction, for use inside the caller's (the import writes a
+ * document, its chunks, FTS rows and vectors in one). A point with a null vector loses any old one.
+ */
+export function addPointsSync(db: Db, points: readonly VectorPoint[]): void {
+  const s = statementsOf(db);
+  for (const p of points) {
+    s.upsertFilter.run(p.chunkId, p.documentId, p.lang, perspectiveMask(p.perspectives));
+    // vec0 has no upsert: delete then insert. Its primary key must be bound as an integer.
+    const id = BigInt(p.chunkId);
+    if (p.vector) {
+      const v = vectorStatementsFor(db, s, p.vector.length);
+      v.deleteOne.run(id);
+      v.insert.run(id, vectorBlob(p.vector));
+    } else {
+      s.vectors?.deleteOne.run(id);
+    }
+  }
+}
+
+/** Removes a document's points; for use inside the caller's transaction that deletes the document. */
+export function deleteDocumentVectorsSync(db: Db, documentId: string): void {
+  const s = statementsOf(db);
+  s.vectors?.deleteDocument.run(documentId);
+  s.deleteDocumentFilters.run(documentId);
+}
+
+/** Removes points by chunk id, inside the caller's transaction. */
+export function deleteChunkVectorsSync(db: Db, chunkIds: readonly number[]): void {
+  const s = statementsOf(db);
+  for (const chunkId of chunkIds) {
+    s.vectors?.deleteOne.run(BigInt(chunkId));
+    s.deleteFilter.run(chunkId);
+  }
+}
+
+/** Drops the derived tables and the recorded dimensions; the next add creates them afresh. */
+export function dropEmbeddedIndexSync(db: Db): void {
+  db.transaction(() => {
+    db.exec('DROP TABLE IF EXISTS chunk_vectors; DROP TABLE IF EXISTS chunk_filters;');
+    db.prepare('DELETE FROM library_meta WHERE key = ?').run(VECTOR_DIMS_KEY);
+  })();
+  prepared.delete(db);
+}
+
+export interface EmbeddedStoreOptions {
+  /** The embedding model's dimensions; absent or 0 when there is no embedder or they are not known yet. */
+  dimensions?: number;
+}
+
+export function createEmbeddedStore(db: Db, opts: EmbeddedStoreOptions = {}): VectorStore {
+  const checkDims = (v: Float32Array) => {
+    if (opts.dimensions && v.length !== opts.dimensions) {
+      throw new BscError('BAD_INPUT', `A ${v.length}-dimensional vector was given to a store of ${opts.dimensions} dimensions.`);
+    }
+  };
+
+  function dense(vector: Float32Array, k: number, filter: VectorFilter | undefined): VectorHit[] {
+    checkDims(vector);
+    const s = statementsOf(db);
+    if (!s.vectors) return [];
+    if (s.vectors.dims !== vector.length) throw dimensionsMismatch(s.vectors.dims, vector.length);
+    const params = filterParams(filter);
+    const args = { vector: vectorBlob(vector), k: Math.min(k, MAX_KNN) };
+    const rows = (params ? s.vectors.knnFiltered.all({ ...args, ...params }) : s.vectors.knn.all(args)) as Array<{ chunk_id: number; distance: number }>;
+    return rows.map((r) => ({ chunkId: r.chunk_id, score: 1 - r.distance }));
+  }
+
+  function bm25(terms: string, k: number, filter: VectorFilter | undefined): VectorHit[] {
+    // The terms are analysed already; with no language the analyser only re-tokenises and quotes them.
+    const match = ftsMatchQuery(terms, []);
+    if (!match) return [];
+    const s = statementsOf(db);
+    const params = filterParams(filter);
+    const rows = (params ? s.bm25Filtered.all({ match, k, ...params }) : s.bm25.all({ match, k })) as Array<{ chunk_id: number; rank: number }>;
+    // FTS5's bm25() is negated so that ORDER BY ascending puts the best first.
+    return rows.map((r) => ({ chunkId: r.chunk_id, score: -r.rank }));
+  }
+
+  return {
+    kind: 'embedded',
+    async add(points, o) {
+      throwIfCancelled(o?.signal);
+      for (const p of points) if (p.vector) checkDims(p.vector);
+      db.transaction(() => addPointsSync(db, points))();
+    },
+    async delete(sel) {
+      db.transaction(() => {
+        if ('documentId' in sel) deleteDocumentVectorsSync(db, sel.documentId);
+        else deleteChunkVectorsSync(db, sel.chunkIds);
+      })();
+    },
+    async query(q, o) {
+      throwIfCancelled(o?.signal);
+      if (q.k <= 0 || filterMatchesNothing(q.filter)) return [];
+      const terms = q.terms?.trim() ? q.terms : undefined;
+      if (q.mode === 'dense') {
+        if (!q.vector) throw new BscError('BAD_INPUT', 'A dense query needs a vector.');
+        return dense(q.vector, q.k, q.filter);
+      }
+      if (q.mode === 'bm25') return terms ? bm25(terms, q.k, q.filter) : [];
+      const limit = hybridCandidateLimit(q.k);
+      const lists: Array<{ ids: string[]; weight: number }> = [];
+      if (q.vector) lists.push({ ids: dense(q.vector, limit, q.filter).map((h) => String(h.chunkId)), weight: q.weights?.dense ?? 1 });
+      if (terms) lists.push({ ids: bm25(terms, limit, q.filter).map((h) => String(h.chunkId)), weight: q.weights?.bm25 ?? 1 });
+      return fuseByReciprocalRank(lists, q.rrfK ?? DEFAULT_RRF_K)
+        .slice(0, q.k)
+        .map((h) => ({ chunkId: Number(h.id), score: h.score }));
+    },
+    async count() {
+      return (statementsOf(db).count.get() as { n: number }).n;
+    },
+    async drop() {
+      dropEmbeddedIndexSync(db);
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { ImportQueue } from './ingest/import-queue';
 import { originalPath } from './ingest/index-document';
 import { embedWithCache } from './embeddings/embed-with-cache';
 import { retrieve } from './retrieval/retrieve';
-import { createEmbeddedStore } from './vectorstore/embedded';
+import { addPointsSync, createEmbeddedStore, deleteChunkVectorsSync } from './vectorstore/embedded';
 import type { VectorStore } from './vectorstore/port';
 import { type AppDatabase, openAppDatabase } from './db/open';
 import { schemaVersion } from './db/migrate';
@@ -94,7 +94,8 @@ export class Engine {
       incomingDir: this.paths.incoming,
       settings: () => this.settings,
       embedder: () => this.embedder(),
-      vectors: null,
+      // The embedded store writes vectors inside the document's own transaction.
+      vectors: { addWithin: (points) => addPointsSync(db, points), deleteWithin: (ids) => deleteChunkVectorsSync(db, ids) },
       allocateChunkIds: (n) => {
         const first = this.nextChunkId;
         this.nextChunkId += n;
@@ -146,7 +147,7 @@ export class Engine {
     const { repo } = this.lib();
     const doc: LibraryDocument | null = repo.get(documentId);
     if (!doc) return false;
-    const out = repo.delete(documentId);
+    const out = repo.delete(documentId, (ids) => deleteChunkVectorsSync(this.database(), ids));
     if (out.deleted && !repo.isShaInUse(doc.sha256)) fs.rmSync(originalPath(this.paths.documents, doc.sha256, doc.filename), { force: true });
     this.log.info('document deleted', { documentId, chunks: out.chunkIds.length });
     this.send({ name: 'onLibraryChanged', payload: { corpusVersion: out.corpusVersion, reason: 'deleted' } });

@@ -58,6 +58,7 @@ export const Theme = z.enum(['system', 'light', 'dark']);
 export const VectorStoreMode = z.enum(['embedded', 'bundled', 'docker', 'external']);
 export const EmbeddingProviderId = z.enum(['none', 'openai', 'openai-compatible']);
 export const RetrievalMode = z.enum(['hybrid', 'bm25', 'dense']);
+export const ChatProviderId = z.enum(['none', 'anthropic', 'openai', 'openai-compatible']);
 export const Perspective = z.enum(['financial', 'customer', 'process', 'learning']);
 export type Perspective = z.infer<typeof Perspective>;
 
@@ -90,6 +91,43 @@ const settingsSections = {
     batchSize: z.number().int().min(1).max(2048),
     concurrency: z.number().int().min(1).max(16),
   }),
+  chat: z.object({
+    provider: ChatProviderId,
+    /** openai-compatible (Ollama, LM Studio) or a gateway. */
+    baseUrl: z.string().url().nullable(),
+    models: z.object({
+      router: z.string().max(200).nullable(),
+      specialist: z.string().max(200).nullable(),
+      synthesizer: z.string().max(200).nullable(),
+      judge: z.string().max(200).nullable(),
+      contextualizer: z.string().max(200).nullable(),
+    }),
+    timeoutMs: z.number().int().min(1000).max(600_000),
+    judgeThreshold: z.number().min(0).max(1),
+    /** Anthropic's contextual retrieval at import time (costs one model call per chunk, cached). */
+    contextualRetrieval: z.boolean(),
+  }),
+  rerank: z.object({
+    provider: z.enum(['none', 'cohere']),
+    model: z.string().max(200),
+    timeoutMs: z.number().int().min(100).max(60_000),
+  }),
+  embeddingCache: z.object({
+    ttlDays: z.number().int().min(1).max(3650),
+    maxGb: z.number().min(0.1).max(10_000),
+  }),
+  backup: z.object({
+    schedule: z.enum(['off', 'daily', 'weekly']),
+    /** Local time, HH:MM. */
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    /** 0 = Sunday, for weekly backups. */
+    weekday: z.number().int().min(0).max(6),
+    /** null: <data>/backups. */
+    folder: z.string().max(4096).nullable(),
+    keep: z.number().int().min(1).max(1000),
+    includeDocuments: z.boolean(),
+    includeEmbeddingCache: z.boolean(),
+  }),
   retrieval: z.object({
     mode: RetrievalMode,
     k: z.number().int().min(1).max(100),
@@ -109,6 +147,14 @@ export const defaultSettings: Settings = {
   vectorStore: { mode: 'embedded', qdrantUrl: null, collection: 'agente_bsc', shardNumber: 1, replicationFactor: 1 },
   embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, batchSize: 100, concurrency: 2 },
   retrieval: { mode: 'hybrid', k: 10, rrfK: 60, denseWeight: 1, bm25Weight: 1 },
+  chat: {
+    provider: 'none', baseUrl: null,
+    models: { router: null, specialist: null, synthesizer: null, judge: null, contextualizer: null },
+    timeoutMs: 60_000, judgeThreshold: 0.7, contextualRetrieval: false,
+  },
+  rerank: { provider: 'none', model: 'rerank-v3.5', timeoutMs: 4000 },
+  embeddingCache: { ttlDays: 90, maxGb: 20 },
+  backup: { schedule: 'off', time: '02:00', weekday: 1, folder: null, keep: 7, includeDocuments: true, includeEmbeddingCache: true },
 };
 
 /** A partial update: every section optional, every field inside a section optional. */
@@ -119,6 +165,10 @@ export const SettingsPatch = z.object({
   vectorStore: settingsSections.vectorStore.partial().strict().optional(),
   embeddings: settingsSections.embeddings.partial().strict().optional(),
   retrieval: settingsSections.retrieval.partial().strict().optional(),
+  chat: settingsSections.chat.extend({ models: settingsSections.chat.shape.models.partial().strict() }).partial().strict().optional(),
+  rerank: settingsSections.rerank.partial().strict().optional(),
+  embeddingCache: settingsSections.embeddingCache.partial().strict().optional(),
+  backup: settingsSections.backup.partial().strict().optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
@@ -215,6 +265,169 @@ export const SearchHit = z.object({
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 
+// ---------- chat ----------
+
+export const AnswerSource = z.object({
+  /** The number the answer cites as [n]. */
+  n: z.number().int().min(1),
+  chunkId: z.number(),
+  documentId: z.string(),
+  filename: z.string(),
+  title: z.string().nullable(),
+  pageStart: z.number(),
+  pageEnd: z.number(),
+  pageLabel: z.string(),
+  /** The passage's text as retrieved (what the judge reads). */
+  quote: z.string(),
+  score: z.number(),
+  store: z.enum(['embedded', 'qdrant']),
+  perspective: Perspective.nullable(),
+});
+export type AnswerSource = z.infer<typeof AnswerSource>;
+
+export const JudgeClaim = z.object({
+  sentence: z.string(),
+  citations: z.array(z.number().int()),
+  supported: z.boolean(),
+  reason: z.string(),
+});
+
+export const JudgeReport = z.object({
+  method: z.enum(['model', 'lexical']),
+  verdict: z.enum(['pass', 'fail']),
+  completeness: z.number().min(0).max(1),
+  grounding: z.number().min(0).max(1),
+  citationQuality: z.number().min(0).max(1),
+  threshold: z.number(),
+  claims: z.array(JudgeClaim),
+  feedback: z.string(),
+  /** True when the answer shown is the refined one, written after this judge's feedback. */
+  refined: z.boolean(),
+});
+export type JudgeReport = z.infer<typeof JudgeReport>;
+
+export const RouterDecision = z.object({
+  method: z.enum(['model', 'lexical']),
+  perspectives: z.array(Perspective),
+  reason: z.string(),
+  needsClarification: z.boolean(),
+});
+
+export const AnswerSection = z.object({ perspective: Perspective, heading: z.string(), text: z.string() });
+
+export const Answer = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  question: z.string(),
+  /** The question after condensing it with the conversation's history. */
+  standaloneQuestion: z.string(),
+  language: z.enum(['pt', 'en']),
+  kind: z.enum(['generated', 'extractive']),
+  status: z.enum(['complete', 'partial', 'failed']),
+  error: BscErrorShape.nullable(),
+  text: z.string(),
+  sections: z.array(AnswerSection),
+  sources: z.array(AnswerSource),
+  judge: JudgeReport.nullable(),
+  router: RouterDecision,
+  retrieval: z.object({ mode: RetrievalMode, reranked: z.boolean(), notes: z.array(z.string()) }),
+  timings: z.record(z.string(), z.number()),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), calls: z.number(), costUsd: z.number().nullable() }),
+  models: z.record(z.string(), z.string()),
+  cached: z.object({ at: z.string() }).nullable(),
+  createdAt: z.string(),
+});
+export type Answer = z.infer<typeof Answer>;
+
+export const Conversation = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  messageCount: z.number(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ChatMessage = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  answer: Answer.nullable(),
+  status: z.enum(['complete', 'partial', 'failed']),
+  createdAt: z.string(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const AnswerStage = z.enum(['cache', 'condense', 'route', 'retrieve', 'specialist', 'synthesize', 'judge', 'refine']);
+
+/** Everything that happens while an answer is written, in order; `answerId` ties them together. */
+export const AnswerEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stage'), answerId: z.string(), conversationId: z.string(), stage: AnswerStage, state: z.enum(['started', 'finished']), perspective: Perspective.optional(), detail: z.string().optional(), ms: z.number().optional() }),
+  z.object({ type: z.literal('router'), answerId: z.string(), conversationId: z.string(), router: RouterDecision }),
+  z.object({ type: z.literal('sources'), answerId: z.string(), conversationId: z.string(), sources: z.array(AnswerSource) }),
+  z.object({ type: z.literal('token'), answerId: z.string(), conversationId: z.string(), text: z.string(), restart: z.boolean().optional() }),
+  z.object({ type: z.literal('judge'), answerId: z.string(), conversationId: z.string(), judge: JudgeReport }),
+  z.object({ type: z.literal('done'), answerId: z.string(), conversationId: z.string(), answer: Answer }),
+  z.object({ type: z.literal('error'), answerId: z.string(), conversationId: z.string(), error: BscErrorShape, partial: Answer.nullable() }),
+]);
+export type AnswerEvent = z.infer<typeof AnswerEvent>;
+
+// ---------- providers and secrets ----------
+
+export const SecretName = z.enum(['openaiApiKey', 'anthropicApiKey', 'cohereApiKey', 'compatibleApiKey', 'qdrantApiKey']);
+export type SecretName = z.infer<typeof SecretName>;
+export const SecretsStatus = z.object({
+  /** Where secrets are kept: the OS keychain via Electron's safeStorage, a 0600 file, or environment variables. */
+  storage: z.enum(['safeStorage', 'file', 'env']),
+  secrets: z.record(SecretName, z.object({ set: z.boolean(), masked: z.string().nullable(), fromEnv: z.boolean() })),
+});
+export const ProviderTarget = z.enum(['chat', 'embeddings', 'rerank', 'vectorStore']);
+export const ProviderTest = z.object({ target: ProviderTarget, ok: z.boolean(), detail: z.string(), latencyMs: z.number().nullable() });
+
+// ---------- long operations (backup, restore, verify, store moves) ----------
+
+export const OperationKind = z.enum(['backup', 'verify', 'restore', 'move-store', 'rebuild-index']);
+export const Operation = z.object({
+  id: z.string(),
+  kind: OperationKind,
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+  etaMs: z.number().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: BscErrorShape.nullable(),
+  /** Kind-specific result: the backup's path, the verify report, the restore summary… */
+  result: z.unknown().nullable(),
+});
+export type Operation = z.infer<typeof Operation>;
+
+export const BackupCheck = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
+export const VerifyReport = z.object({ ok: z.boolean(), problems: z.array(z.string()), checks: z.array(BackupCheck) });
+export const BackupEntry = z.object({
+  path: z.string(),
+  filename: z.string(),
+  bytes: z.number(),
+  createdAt: z.string(),
+  scheduled: z.boolean(),
+  verification: z.enum(['ok', 'failed', 'unknown']),
+  counts: z.object({ documents: z.number(), chunks: z.number(), conversations: z.number() }).nullable(),
+});
+export type BackupEntry = z.infer<typeof BackupEntry>;
+
+export const StoreStatus = z.object({
+  mode: VectorStoreMode,
+  state: z.enum(['ready', 'starting', 'stopped', 'crashed', 'unavailable']),
+  version: z.string().nullable(),
+  collection: z.string().nullable(),
+  points: z.number().nullable(),
+  healthy: z.boolean(),
+  detail: z.string(),
+});
+export type StoreStatus = z.infer<typeof StoreStatus>;
+
 // ---------- methods ----------
 
 type MethodSpec<I extends z.ZodType, O extends z.ZodType> = { input: I; output: O; summary: string };
@@ -246,6 +459,55 @@ export const methods = {
     'Search the library (BM25, dense or hybrid).',
   ),
   'library.loadSample': method(NoInput, z.object({ jobs: z.array(ImportJob) }), 'Import the bundled BSC primer.'),
+
+  'chat.ask': method(
+    z.object({ question: z.string().trim().min(1).max(4000), conversationId: z.string().optional(), perspectives: z.array(Perspective).max(4).optional() }).strict(),
+    z.object({ conversationId: z.string(), answerId: z.string(), userMessageId: z.string() }),
+    'Ask a question; the answer streams as onAnswer events and is stored with the conversation.',
+  ),
+  'chat.cancel': method(z.object({ answerId: z.string() }).strict(), z.object({ cancelled: z.boolean() }), 'Stop an answer being written (provider requests included).'),
+  'chat.conversations': method(z.object({ query: z.string().max(200).optional() }).strict().optional(), z.object({ conversations: z.array(Conversation) }), 'Conversations, newest first, optionally searched.'),
+  'chat.conversation': method(z.object({ conversationId: z.string() }).strict(), z.object({ conversation: Conversation, messages: z.array(ChatMessage) }), 'One conversation with its messages and stored answers.'),
+  'chat.rename': method(z.object({ conversationId: z.string(), title: z.string().trim().min(1).max(200) }).strict(), z.object({ conversation: Conversation }), 'Rename a conversation.'),
+  'chat.delete': method(z.object({ conversationId: z.string() }).strict(), z.object({ deleted: z.boolean() }), 'Delete a conversation and its messages.'),
+  'chat.export': method(
+    z.object({ conversationId: z.string(), format: z.enum(['markdown', 'json']) }).strict(),
+    z.object({ filename: z.string(), mime: z.string(), content: z.string() }),
+    'A conversation as Markdown or JSON, ready to save.',
+  ),
+  'chat.source': method(
+    z.object({ chunkId: z.number().int() }).strict(),
+    z.object({ document: LibraryDocument, page: DocumentPage, chunkText: z.string() }),
+    'The page a citation points to, with the cited passage, for the source panel.',
+  ),
+
+  'secrets.status': method(NoInput, SecretsStatus, 'Which provider keys are set (masked), never their values.'),
+  'secrets.set': method(z.object({ name: SecretName, value: z.string().min(1).max(4096).nullable() }).strict(), SecretsStatus, 'Store (or, with null, remove) a provider key.'),
+  'providers.test': method(z.object({ target: ProviderTarget }).strict(), ProviderTest, 'Try the configured provider once and say plainly what happened.'),
+
+  'operations.list': method(NoInput, z.object({ operations: z.array(Operation) }), 'Running and recent long operations.'),
+  'operations.cancel': method(z.object({ operationId: z.string() }).strict(), z.object({ cancelled: z.boolean() }), 'Cancel a running operation.'),
+
+  'backup.create': method(
+    z.object({ outPath: z.string().max(4096).optional(), includeDocuments: z.boolean().optional(), includeEmbeddingCache: z.boolean().optional() }).strict().optional(),
+    z.object({ operation: Operation }),
+    'Start a backup; progress arrives as onOperation.',
+  ),
+  'backup.list': method(NoInput, z.object({
+    backups: z.array(BackupEntry),
+    lastScheduled: z.object({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
+    /** Set when a scheduled backup failed or is overdue (twice its period). */
+    warning: z.string().nullable(),
+  }), 'Backups in the backup folder and the schedule\'s health.'),
+  'backup.verify': method(z.union([z.object({ path: z.string().max(4096) }).strict(), z.object({ uploadId: z.string() }).strict()]), z.object({ operation: Operation }), 'Verify a backup file.'),
+  'backup.restore': method(z.union([z.object({ path: z.string().max(4096) }).strict(), z.object({ uploadId: z.string() }).strict()]), z.object({ operation: Operation }), 'Restore a backup (verified first; a safety backup is taken).'),
+
+  'store.status': method(NoInput, StoreStatus, 'The vector store: mode, state, version, collection and points.'),
+  'store.move': method(z.object({ mode: VectorStoreMode }).strict(), z.object({ operation: Operation }), 'Rebuild the index in another store, then switch to it.'),
+  'store.rebuild': method(NoInput, z.object({ operation: Operation }), 'Rebuild the vector index from the database and the embedding cache.'),
+  'store.control': method(z.object({ action: z.enum(['start', 'stop']) }).strict(), StoreStatus, 'Start or stop a bundled or Docker Qdrant.'),
+
+  'embeddings.stats': method(NoInput, z.object({ entries: z.number(), bytes: z.number(), hits: z.number(), misses: z.number(), fingerprint: z.string().nullable(), missingForCurrentModel: z.number().nullable() }), 'The embedding cache, and how many chunks the current model would still embed.'),
 } as const;
 
 export type Methods = typeof methods;
@@ -269,6 +531,8 @@ export const events = {
   onSettingsChanged: Settings,
   onImportProgress: ImportJob,
   onLibraryChanged: z.object({ corpusVersion: z.number(), reason: z.enum(['added', 'deleted', 'replaced', 'restored']) }),
+  onAnswer: AnswerEvent,
+  onOperation: Operation,
 } as const;
 
 export type Events = typeof events;

@@ -2,102 +2,91 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ImportJob, LibraryDocument, Reply, SearchHit } from '../../preload/contract';
+import type { Reply } from '../../preload/contract';
 import { dispatchCall } from '../engine/dispatch';
 import { engineHandlersFor } from '../engine/engine-process-handlers';
 import { defaultDataDir } from '../engine/settings/data-dir';
-import { formatDocuments, formatImportSummary, formatJobProgress, formatSearch, formatStatus } from './format';
+import { type CliCommand, type CliIO, type OptionSpec, UsageError } from './command';
+import { backupCommands } from './commands/backup';
+import { chatCommands } from './commands/chat';
+import { evalCommands } from './commands/eval';
+import { libraryCommands } from './commands/library';
+import { statusCommands } from './commands/status';
 
-export interface CliIO {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type { CliIO };
 
-const USAGE = `usage: bsc <command> [options]
+const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands];
+
+const COMMON: Record<string, OptionSpec> = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+function usage(): string {
+  return `usage: bsc <command> [options]
 
 commands:
-  status                          engine, database, vector store and providers
-  index <file|folder>...          import documents (folders recursively) [--password P]
-  search <query>                  ranked passages [--k 10] [--mode bm25|dense|hybrid]
-  list                            the documents in the library
+${COMMANDS.map((c) => `  ${c.help}`).join('\n')}
 
 common options:
-  --data-dir DIR         the data folder (default: $BSC_DATA_DIR or the OS's per-user data folder)
-  --json                 print the contract's output type as JSON
-  -h, --help             this help`;
-
-class UsageError extends Error {}
+  --data-dir DIR                  the data folder (default: $BSC_DATA_DIR or the OS's per-user data folder)
+  --json                          print the contract's output type as JSON
+  -h, --help                      this help`;
+}
 
 /** Runs one command; returns the exit code (0 ok, 1 error, 2 bad usage). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const options: Record<string, OptionSpec> = { ...COMMON };
+  for (const c of COMMANDS) Object.assign(options, c.options);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-        password: { type: 'string' }, k: { type: 'string' }, mode: { type: 'string' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}\n`);
+    io.err(`${(err as Error).message}\n\n${usage()}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    (values.help ? io.out : io.err)(`${USAGE}\n`);
+  const [name, ...args] = positionals;
+  if (values.help || !name) {
+    (values.help ? io.out : io.err)(`${usage()}\n`);
     return values.help ? 0 : 2;
   }
-  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
-  const jobListeners = new Set<(job: ImportJob) => void>();
-  const { engine, handlers } = engineHandlersFor({
-    dataDir,
-    emit: (event) => { if (event.name === 'onImportProgress') for (const l of jobListeners) l(event.payload); },
-  });
-  const call = async <T>(method: string, input?: unknown): Promise<T> => {
-    const reply = (await dispatchCall(handlers, method, input, { signal: new AbortController().signal })) as Reply<T>;
-    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-    return reply.value;
-  };
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const allowed = new Set([...Object.keys(COMMON), ...Object.keys(command.options ?? {})]);
+  const stray = Object.keys(values).find((k) => !allowed.has(k));
+  if (stray) {
+    io.err(`--${stray} does not apply to ${name}\n\n${usage()}\n`);
+    return 2;
+  }
+  const dataDir = path.resolve((values['data-dir'] as string | undefined) ?? defaultDataDir());
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+  const { engine, handlers } = engineHandlersFor({ dataDir, emit: (e) => { for (const l of listeners) l(e.name, e.payload); } });
   try {
-    switch (command) {
-      case 'status': {
-        if (rest.length) throw new UsageError('status takes no arguments');
-        const status = await call<Parameters<typeof formatStatus>[0]>('status');
-        io.out(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-        return status.healthy ? 0 : 1;
-      }
-      case 'index': {
-        if (rest.length === 0) throw new UsageError('index needs at least one file or folder');
-        const jobs = await indexFiles(call, jobListeners, rest, values.password, values.json ? () => {} : io.err);
-        if (values.json) io.out(`${JSON.stringify({ jobs }, null, 2)}\n`);
-        else io.out(formatImportSummary(jobs));
-        return jobs.every((j) => j.state === 'done') ? 0 : 1;
-      }
-      case 'search': {
-        const query = rest.join(' ').trim();
-        if (!query) throw new UsageError('search needs a query');
-        const k = values.k === undefined ? undefined : Number(values.k);
-        if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 100)) throw new UsageError('--k must be a whole number from 1 to 100');
-        if (values.mode !== undefined && !['bm25', 'dense', 'hybrid'].includes(values.mode)) throw new UsageError('--mode must be bm25, dense or hybrid');
-        const result = await call<{ hits: SearchHit[]; mode: string; tookMs: number }>('library.search', { query, k, mode: values.mode });
-        io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatSearch(query, result));
-        return 0;
-      }
-      case 'list': {
-        const result = await call<{ documents: LibraryDocument[] }>('library.list');
-        io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatDocuments(result.documents));
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    return await command.run({
+      args,
+      options: values as Record<string, string | boolean | string[] | undefined>,
+      json: values.json === true,
+      io,
+      dataDir,
+      engine,
+      async call<T>(method: string, input?: unknown): Promise<T> {
+        const reply = (await dispatchCall(handlers, method, input, { signal: new AbortController().signal })) as Reply<T>;
+        if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+        return reply.value;
+      },
+      onEvent(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`${err.message}\n\n${USAGE}\n`);
+      io.err(`${err.message}\n\n${usage()}\n`);
       return 2;
     }
     const code = (err as { code?: string }).code;
@@ -106,38 +95,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } finally {
     engine.close();
   }
-}
-
-const TERMINAL: ReadonlySet<ImportJob['state']> = new Set(['done', 'failed', 'cancelled', 'needs-password']);
-
-/** Queues the files and waits for every job to end, printing progress lines to stderr. */
-async function indexFiles(
-  call: <T>(method: string, input?: unknown) => Promise<T>,
-  listeners: Set<(job: ImportJob) => void>,
-  paths: string[],
-  password: string | undefined,
-  progress: (line: string) => void,
-): Promise<ImportJob[]> {
-  const finished = new Map<string, ImportJob>();
-  let expected: Set<string> | null = null;
-  let resolveAll: () => void = () => {};
-  const allDone = new Promise<void>((r) => { resolveAll = r; });
-  const check = () => { if (expected && [...expected].every((id) => finished.has(id))) resolveAll(); };
-  const onJob = (job: ImportJob) => {
-    if (TERMINAL.has(job.state)) {
-      finished.set(job.id, job);
-      check();
-    } else if (job.stage !== 'queued') {
-      progress(formatJobProgress(job));
-    }
-  };
-  listeners.add(onJob);
-  const { jobs } = await call<{ jobs: ImportJob[] }>('library.import', { sources: paths.map((p) => ({ path: path.resolve(p) })), password });
-  expected = new Set(jobs.map((j) => j.id));
-  check();
-  await allDone;
-  listeners.delete(onJob);
-  return jobs.map((j) => finished.get(j.id) ?? j);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

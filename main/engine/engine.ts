@@ -7,6 +7,7 @@ import { type EmbeddingCache, openEmbeddingCache } from './embeddings/cache';
 import { createEmbeddingProvider } from './embeddings/create-embedding-provider';
 import type { EmbeddingProvider } from './embeddings/provider';
 import { ImportQueue } from './ingest/import-queue';
+import { OperationRunner } from './operations';
 import { originalPath } from './ingest/index-document';
 import { embedWithCache } from './embeddings/embed-with-cache';
 import { retrieve } from './retrieval/retrieve';
@@ -20,6 +21,12 @@ import { createRotatingLog, type Logger } from './observability/log';
 import { type DataPaths, dataPaths } from './settings/data-dir';
 import { loadSettingsFile, mergeSettings, saveSettingsFile } from './settings/settings-file';
 import { APP_VERSION } from './version';
+import { backupHandlers } from './handlers/backup-handlers';
+import { chatHandlers } from './handlers/chat-handlers';
+import { libraryHandlers } from './handlers/library-handlers';
+import { operationHandlers } from './handlers/operation-handlers';
+import { providerHandlers } from './handlers/provider-handlers';
+import { storeHandlers } from './handlers/store-handlers';
 
 export interface EngineOptions {
   dataDir: string;
@@ -49,6 +56,8 @@ export class Engine {
   private embeddingCache: EmbeddingCache | null = null;
   private nextChunkId = 0;
   private store: VectorStore | null = null;
+  private readonly closeHooks: Array<() => void> = [];
+  private ops: OperationRunner | null = null;
 
   constructor(private readonly opts: EngineOptions) {
     this.paths = dataPaths(opts.dataDir);
@@ -106,6 +115,7 @@ export class Engine {
       onLibraryChanged: (reason) => this.send({ name: 'onLibraryChanged', payload: { corpusVersion: repo.corpusVersion(), reason } }),
     });
     this.library = { repo, queue };
+    this.ops = new OperationRunner(db, (op) => this.send({ name: 'onOperation', payload: op }), this.log);
     queue.resumeAfterRestart();
   }
 
@@ -120,6 +130,13 @@ export class Engine {
     this.embeddingCache ??= provider ? openEmbeddingCache(this.paths.embeddingCache) : null;
     this.embedding = provider && this.embeddingCache ? { provider, cache: this.embeddingCache } : null;
     return this.embedding;
+  }
+
+  /** Long operations (backup, restore, store moves): progress events, cancel, crash-safe records. */
+  operations(): OperationRunner {
+    this.database();
+    if (!this.ops) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
+    return this.ops;
   }
 
   lib(): { repo: LibraryRepository; queue: ImportQueue } {
@@ -252,7 +269,16 @@ export class Engine {
     this.emit(event);
   }
 
+  /** Area runtimes (chat, backups, operations) register their cleanup here. */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
   close(): void {
+    for (const hook of this.closeHooks.splice(0).reverse()) {
+      try { hook(); } catch (err) { this.log.error('close hook failed', { error: err }); }
+    }
+    this.ops?.cancelAll();
     this.library?.queue.close();
     this.embeddingCache?.close();
     this.db?.close();
@@ -273,29 +299,17 @@ function sqliteVersion(db: AppDatabase | null): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
 }
 
-/** The contract's methods, implemented over one engine. */
+/** The contract's methods, implemented over one engine: each area's handlers in handlers/. */
 export function engineHandlers(engine: Engine): MethodHandlers {
   return {
     status: () => engine.status(),
     'settings.get': () => engine.currentSettings(),
     'settings.set': (patch) => engine.updateSettings(patch),
-    'library.list': () => {
-      const { repo } = engine.lib();
-      return { documents: repo.list(), corpusVersion: repo.corpusVersion() };
-    },
-    'library.document': ({ documentId }) => {
-      const { repo } = engine.lib();
-      const document = repo.get(documentId);
-      if (!document) throw new BscError('NOT_FOUND', 'That document is not in the library.');
-      return { document, pages: repo.pagesWithChunks(documentId) };
-    },
-    'library.import': ({ sources, password }) => ({ jobs: engine.importFiles(sources, password) }),
-    'library.jobs': () => ({ jobs: engine.lib().queue.jobs() }),
-    'library.cancelImport': ({ jobId }) => ({ cancelled: engine.lib().queue.cancel(jobId) }),
-    'library.providePassword': ({ jobId, password }) => ({ job: engine.lib().queue.providePassword(jobId, password) }),
-    'library.delete': ({ documentId }) => ({ deleted: engine.deleteDocument(documentId) }),
-    'library.reindex': ({ documentId }) => ({ job: engine.reindexDocument(documentId) }),
-    'library.search': (input, ctx) => engine.search(input, ctx.signal),
-    'library.loadSample': () => ({ jobs: engine.importFiles([{ path: engine.sampleLibraryDir() }]) }),
+    ...libraryHandlers(engine),
+    ...chatHandlers(engine),
+    ...providerHandlers(engine),
+    ...backupHandlers(engine),
+    ...operationHandlers(engine),
+    ...storeHandlers(engine),
   };
 }

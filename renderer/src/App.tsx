@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EventPayload } from '../../preload/contract';
 import { LibraryView } from './features/library/LibraryView';
+import { BackupView } from './features/backup/BackupView';
+import { ChatView } from './features/chat/ChatView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StatusView } from './features/status/StatusView';
 import { i18next, resolveLanguage } from './i18n';
@@ -14,17 +16,6 @@ type View = (typeof VIEWS)[number];
 function viewFromHash(): View {
   const v = window.location.hash.replace(/^#\/?/, '');
   return (VIEWS as readonly string[]).includes(v) ? (v as View) : 'status';
-}
-
-function Placeholder({ view }: { view: 'chat' | 'library' | 'backup' }) {
-  const { t } = useTranslation();
-  return (
-    <section className="view">
-      <header className="view-header"><h1>{t(`nav.${view}`)}</h1></header>
-      <p>{t(`placeholder.${view}`)}</p>
-      <p className="muted">{t('placeholder.soon')}</p>
-    </section>
-  );
 }
 
 export function App() {
@@ -71,7 +62,8 @@ export function App() {
         {view === 'status' && <StatusView />}
         {view === 'settings' && <SettingsView settings={settings} />}
         {view === 'library' && <LibraryView />}
-        {(view === 'chat' || view === 'backup') && <Placeholder view={view} />}
+        {view === 'chat' && <ChatView />}
+        {view === 'backup' && <BackupView />}
       </main>
     </div>
   );

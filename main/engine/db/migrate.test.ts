@@ -52,6 +52,18 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0003 migrates a version-2 database and records operations', () => {
+    const db = new Database(tempFile());
+    migrate(db, 2);
+    db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, status, created_at) VALUES ('d1', 'h', 'a.pdf', 'application/pdf', 10, 'indexed', 'now')`).run();
+    migrate(db, 3);
+    expect(schemaVersion(db)).toBe(3);
+    expect(db.prepare('SELECT count(*) AS n FROM documents').get()).toEqual({ n: 1 });
+    db.prepare(`INSERT INTO operations (id, kind, state, started_at) VALUES ('o1', 'backup', 'running', 't')`).run();
+    expect(() => db.prepare(`INSERT INTO operations (id, kind, state, started_at) VALUES ('o2', 'backup', 'halfway', 't')`).run()).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('is idempotent and reaches the latest version', () => {
     const file = tempFile();
     openAppDatabase(file).close();

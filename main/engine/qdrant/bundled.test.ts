@@ -81,7 +81,8 @@ describe('bundled Qdrant (process stand-in)', () => {
   });
 
   it('restarts after a crash and is ready again with restarts = 1', async () => {
-    const opts = options({ STANDIN_CRASH_AFTER_MS: '400' }, { restart: { maxRestarts: 3, baseDelayMs: 100 } });
+    // The crash comes well after the stand-in is up (it needs 100–250 ms on a loaded machine).
+    const opts = options({ STANDIN_CRASH_AFTER_MS: '600' }, { restart: { maxRestarts: 3, baseDelayMs: 100 } });
     const q = await start(opts);
     const firstPid = q.pid;
     const states: string[] = [];
@@ -99,7 +100,7 @@ describe('bundled Qdrant (process stand-in)', () => {
   });
 
   it('gives up after maxRestarts with state crashed and the last output in the error', async () => {
-    const opts = options({ STANDIN_CRASH_AFTER_MS: '150' }, { restart: { maxRestarts: 2, baseDelayMs: 20 } });
+    const opts = options({ STANDIN_CRASH_AFTER_MS: '600' }, { restart: { maxRestarts: 2, baseDelayMs: 20 } });
     const q = await start(opts);
     const err = await new Promise<BscError>((resolve) => q.on('crashed', resolve));
     expect(q.state).toBe('crashed');

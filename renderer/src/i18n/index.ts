@@ -2,6 +2,13 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { ptBR } from './pt-BR';
+import { backupStrings } from '../features/backup/strings';
+import { chatStrings } from '../features/chat/strings';
+import { loginStrings } from '../features/login/strings';
+import { settingsPanelStrings } from '../features/settings/strings';
+
+// Each feature keeps its own strings in its folder, as an i18next namespace.
+const featureNamespaces = { chat: chatStrings, backup: backupStrings, settingsPanels: settingsPanelStrings, login: loginStrings } as const;
 
 export type UiLanguage = 'pt-BR' | 'en';
 
@@ -19,7 +26,10 @@ export function resolveLanguage(setting: 'system' | UiLanguage): UiLanguage {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'pt-BR': { translation: ptBR } },
+  resources: {
+    en: { translation: en, ...Object.fromEntries(Object.entries(featureNamespaces).map(([ns, strings]) => [ns, strings.en])) },
+    'pt-BR': { translation: ptBR, ...Object.fromEntries(Object.entries(featureNamespaces).map(([ns, strings]) => [ns, strings['pt-BR']])) },
+  },
   lng: systemLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes already

@@ -1,6 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Language, Theme } from '../../../../preload/contract';
 import type { useSettings } from '../../lib/use-settings';
+import { BackupSchedulePanel } from '../backup/BackupSchedulePanel';
+import { ProvidersPanel } from './ProvidersPanel';
+import { VectorStorePanel } from './VectorStorePanel';
 
 export function SettingsView({ settings }: { settings: ReturnType<typeof useSettings> }) {
   const { t } = useTranslation();
@@ -37,6 +40,9 @@ export function SettingsView({ settings }: { settings: ReturnType<typeof useSett
           </select>
         </label>
       </fieldset>
+      <ProvidersPanel />
+      <VectorStorePanel />
+      <BackupSchedulePanel />
     </section>
   );
 }

@@ -1,0 +1,4 @@
+/** Settings → Backups: schedule, time, folder, retention. */
+export function BackupSchedulePanel() {
+  return null;
+}

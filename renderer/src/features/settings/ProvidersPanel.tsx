@@ -1,0 +1,4 @@
+/** Settings → Providers: keys, local servers, models, "Test connection". */
+export function ProvidersPanel() {
+  return null;
+}

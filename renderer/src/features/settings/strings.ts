@@ -1,0 +1,5 @@
+// Settings panels' strings (namespace "settingsPanels"): providers, vector store, embedding cache.
+export const settingsPanelStrings = {
+  en: {},
+  'pt-BR': {},
+} as const;

@@ -11,11 +11,12 @@ import { backupCommands } from './commands/backup';
 import { chatCommands } from './commands/chat';
 import { evalCommands } from './commands/eval';
 import { libraryCommands } from './commands/library';
+import { serverCommands } from './commands/server';
 import { statusCommands } from './commands/status';
 
 export type { CliIO };
 
-const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands];
+const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands, ...serverCommands];
 
 const COMMON: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },

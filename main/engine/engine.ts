@@ -8,6 +8,7 @@ import { createEmbeddingProvider } from './embeddings/create-embedding-provider'
 import type { EmbeddingProvider } from './embeddings/provider';
 import { ImportQueue } from './ingest/import-queue';
 import { OperationRunner } from './operations';
+import { type SecretStore, envSecretStore } from './settings/secrets';
 import { originalPath } from './ingest/index-document';
 import { embedWithCache } from './embeddings/embed-with-cache';
 import { retrieve } from './retrieval/retrieve';
@@ -58,6 +59,8 @@ export class Engine {
   private store: VectorStore | null = null;
   private readonly closeHooks: Array<() => void> = [];
   private ops: OperationRunner | null = null;
+  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
+  private secretStore: SecretStore = envSecretStore();
 
   constructor(private readonly opts: EngineOptions) {
     this.paths = dataPaths(opts.dataDir);
@@ -125,7 +128,7 @@ export class Engine {
     const e = this.settings.embeddings;
     const provider = createEmbeddingProvider(
       { provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: e.batchSize, concurrency: e.concurrency },
-      { openaiApiKey: process.env.OPENAI_API_KEY, compatibleApiKey: process.env.BSC_COMPATIBLE_API_KEY },
+      { openaiApiKey: this.secretStore.get('openaiApiKey'), compatibleApiKey: this.secretStore.get('compatibleApiKey') },
     );
     this.embeddingCache ??= provider ? openEmbeddingCache(this.paths.embeddingCache) : null;
     this.embedding = provider && this.embeddingCache ? { provider, cache: this.embeddingCache } : null;
@@ -267,6 +270,50 @@ export class Engine {
 
   send(event: EngineEvent): void {
     this.emit(event);
+    for (const l of this.eventListeners) {
+      try { l(event); } catch (err) { this.log.error('event listener failed', { error: err }); }
+    }
+  }
+
+  /** Observe every event the engine sends (metrics, schedulers) without touching the code that sends it. */
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  secrets(): SecretStore {
+    return this.secretStore;
+  }
+
+  /** Replace the secret store (Electron feeds keys decrypted with safeStorage; the server reads env + file). */
+  useSecretStore(store: SecretStore): void {
+    this.secretStore = store;
+    this.embedding = undefined;
+  }
+
+  /**
+   * Stops every writer and closes the databases so their files can be replaced (restore).
+   * Running imports are cancelled (they resume after `reopen`). Returns the function that reopens.
+   */
+  async quiesce(): Promise<() => void> {
+    const lib = this.library;
+    if (lib) {
+      lib.queue.close();
+      lib.queue.cancel();
+      const until = Date.now() + 30_000;
+      while (!lib.queue.drained && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    }
+    this.embeddingCache?.close();
+    this.embeddingCache = null;
+    this.embedding = undefined;
+    this.store = null;
+    this.library = null;
+    this.db?.close();
+    this.db = null;
+    return () => {
+      this.tryOpenDatabase();
+      if (this.dbError) throw this.dbError;
+    };
   }
 
   /** Area runtimes (chat, backups, operations) register their cleanup here. */

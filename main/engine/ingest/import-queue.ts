@@ -257,6 +257,11 @@ export class ImportQueue {
     this.closed = true;
   }
 
+  /** No job is running any more (after close/cancel): the database can be closed. */
+  get drained(): boolean {
+    return this.running.size === 0;
+  }
+
   get idle(): boolean {
     return this.running.size === 0 && !this.s.nextQueued.get();
   }

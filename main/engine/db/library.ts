@@ -168,15 +168,21 @@ export class LibraryRepository {
   pagesWithChunks(documentId: string): DocumentPage[] {
     const pages = this.s.pages.all(documentId) as Array<{ page_no: number; label: string; text: string }>;
     const chunks = this.s.chunksOf.all(documentId) as Array<{ id: number; ord: number; page_start: number; page_end: number; text: string }>;
-    return pages.map((p) => ({
-      pageNo: p.page_no,
-      label: p.label,
-      text: p.text,
-      chunks: chunks.filter((c) => c.page_start <= p.page_no && c.page_end >= p.page_no).map((c) => {
-        const span = locateChunkOnPage(p.text, c.text, c.page_start === p.page_no, c.page_end === p.page_no);
-        return { chunkId: c.id, ord: c.ord, start: span.start, end: span.end };
-      }),
-    }));
+    return pages.map((p) => {
+      // Chunks come in reading order, so each one starts after the previous one's start on this
+      // page: searching from there keeps sentences that open alike from matching too early.
+      let cursor = 0;
+      return {
+        pageNo: p.page_no,
+        label: p.label,
+        text: p.text,
+        chunks: chunks.filter((c) => c.page_start <= p.page_no && c.page_end >= p.page_no).map((c) => {
+          const span = locateChunkOnPage(p.text, c.text, c.page_start === p.page_no, c.page_end === p.page_no, cursor);
+          if (c.page_start === p.page_no) cursor = span.start + 1;
+          return { chunkId: c.id, ord: c.ord, start: span.start, end: span.end };
+        }),
+      };
+    });
   }
 }
 
@@ -184,12 +190,13 @@ export class LibraryRepository {
  * Where a chunk's text sits on one page. Chunks may span pages and carry overlap, so we anchor on
  * the chunk's first words (on its first page) and last words (on its last page).
  */
-export function locateChunkOnPage(pageText: string, chunkText: string, startsHere: boolean, endsHere: boolean): { start: number; end: number } {
+export function locateChunkOnPage(pageText: string, chunkText: string, startsHere: boolean, endsHere: boolean, from = 0): { start: number; end: number } {
   let start = 0;
   let end = pageText.length;
   if (startsHere) {
     const head = chunkText.slice(0, 40);
-    const at = pageText.indexOf(head);
+    let at = pageText.indexOf(head, from);
+    if (at < 0) at = pageText.indexOf(head);
     if (at >= 0) start = at;
   }
   if (endsHere) {

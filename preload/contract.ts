@@ -508,6 +508,8 @@ export const methods = {
   'store.control': method(z.object({ action: z.enum(['start', 'stop']) }).strict(), StoreStatus, 'Start or stop a bundled or Docker Qdrant.'),
 
   'embeddings.stats': method(NoInput, z.object({ entries: z.number(), bytes: z.number(), hits: z.number(), misses: z.number(), fingerprint: z.string().nullable(), missingForCurrentModel: z.number().nullable() }), 'The embedding cache, and how many chunks the current model would still embed.'),
+  'metrics.prometheus': method(NoInput, z.object({ text: z.string() }), 'The engine\'s metrics in Prometheus text format (the server adds its HTTP metrics).'),
+  'metrics.history': method(NoInput, z.object({ points: z.array(z.object({ at: z.string(), questions: z.number(), errors: z.number(), answerP95Ms: z.number().nullable(), importedPages: z.number(), cacheHits: z.number(), cacheMisses: z.number() })) }), 'Per-minute figures of the last 24 hours, for the Status charts.'),
 } as const;
 
 export type Methods = typeof methods;

@@ -8,6 +8,9 @@ import { createEmbeddingProvider } from './embeddings/create-embedding-provider'
 import type { EmbeddingProvider } from './embeddings/provider';
 import { ImportQueue } from './ingest/import-queue';
 import { OperationRunner } from './operations';
+import { type ContextCache, openContextCache } from './ingest/contextualize';
+import type { ChatModel } from './llm/chat-model';
+import { createChatModel } from './llm/models';
 import { type SecretStore, envSecretStore } from './settings/secrets';
 import { originalPath } from './ingest/index-document';
 import { embedWithCache } from './embeddings/embed-with-cache';
@@ -25,6 +28,7 @@ import { APP_VERSION } from './version';
 import { backupHandlers } from './handlers/backup-handlers';
 import { chatHandlers } from './handlers/chat-handlers';
 import { libraryHandlers } from './handlers/library-handlers';
+import { metricsHandlers } from './handlers/metrics-handlers';
 import { operationHandlers } from './handlers/operation-handlers';
 import { providerHandlers } from './handlers/provider-handlers';
 import { storeHandlers } from './handlers/store-handlers';
@@ -59,6 +63,7 @@ export class Engine {
   private store: VectorStore | null = null;
   private readonly closeHooks: Array<() => void> = [];
   private ops: OperationRunner | null = null;
+  private contextCache: ContextCache | null = null;
   private readonly eventListeners = new Set<(event: EngineEvent) => void>();
   private secretStore: SecretStore = envSecretStore();
 
@@ -106,6 +111,7 @@ export class Engine {
       incomingDir: this.paths.incoming,
       settings: () => this.settings,
       embedder: () => this.embedder(),
+      contextualizer: () => this.contextualizer(),
       // The embedded store writes vectors inside the document's own transaction.
       vectors: { addWithin: (points) => addPointsSync(db, points), deleteWithin: (ids) => deleteChunkVectorsSync(db, ids) },
       allocateChunkIds: (n) => {
@@ -140,6 +146,24 @@ export class Engine {
     this.database();
     if (!this.ops) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
     return this.ops;
+  }
+
+  /** The contextual-retrieval model, when turned on in Settings and a chat provider is configured. */
+  contextualizer(): { model: ChatModel; cache: ContextCache } | null {
+    const chat = this.settings.chat;
+    if (!chat.contextualRetrieval || chat.provider === 'none') return null;
+    const model = createChatModel(
+      { ...chat, maxRetries: 2 },
+      { anthropicApiKey: this.secretStore.get('anthropicApiKey'), openaiApiKey: this.secretStore.get('openaiApiKey'), compatibleApiKey: this.secretStore.get('compatibleApiKey') },
+      'contextualizer',
+    );
+    if (!model) return null;
+    if (!this.contextCache) {
+      const cache = openContextCache(this.paths.embeddingCache);
+      this.contextCache = cache;
+      this.onClose(() => { cache.close(); this.contextCache = null; });
+    }
+    return { model, cache: this.contextCache };
   }
 
   lib(): { repo: LibraryRepository; queue: ImportQueue } {
@@ -305,6 +329,8 @@ export class Engine {
     }
     this.embeddingCache?.close();
     this.embeddingCache = null;
+    this.contextCache?.close();
+    this.contextCache = null;
     this.embedding = undefined;
     this.store = null;
     this.library = null;
@@ -358,5 +384,6 @@ export function engineHandlers(engine: Engine): MethodHandlers {
     ...backupHandlers(engine),
     ...operationHandlers(engine),
     ...storeHandlers(engine),
+    ...metricsHandlers(engine),
   };
 }

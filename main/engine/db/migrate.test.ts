@@ -64,6 +64,19 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0004 migrates a version-3 database, keeping cached answers as stale (never matching a real library version)', () => {
+    const db = new Database(tempFile());
+    migrate(db, 3);
+    db.prepare(`INSERT INTO answer_cache (key, answer_json, created_at) VALUES ('k1', '{}', 't')`).run();
+    migrate(db, 4);
+    expect(schemaVersion(db)).toBe(4);
+    expect(db.prepare('SELECT key, corpus_version FROM answer_cache').all()).toEqual([{ key: 'k1', corpus_version: -1 }]);
+    db.prepare(`INSERT INTO answer_cache (key, answer_json, created_at, corpus_version) VALUES ('k2', '{}', 't', 5)`).run();
+    db.prepare('DELETE FROM answer_cache WHERE corpus_version != 5').run();
+    expect(db.prepare('SELECT key FROM answer_cache').all()).toEqual([{ key: 'k2' }]);
+    db.close();
+  });
+
   it('is idempotent and reaches the latest version', () => {
     const file = tempFile();
     openAppDatabase(file).close();

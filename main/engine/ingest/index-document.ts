@@ -10,7 +10,9 @@ import type { EmbeddingProvider } from '../embeddings/provider';
 import { BscError, throwIfCancelled } from '../errors';
 import { analyzeForIndex, detectLanguage } from '../retrieval/analyze';
 import type { VectorPoint } from '../vectorstore/port';
+import type { ChatModel } from '../llm/chat-model';
 import { chunkPages } from './chunk';
+import { type ContextCache, contextualizeChunks } from './contextualize';
 import { extractIsolated } from './extract-isolated';
 import type { ExtractedDocument } from './types';
 import type { z } from 'zod';
@@ -40,6 +42,8 @@ export interface IndexDeps {
   settings: () => Settings;
   embedder: () => { provider: EmbeddingProvider; cache: EmbeddingCache } | null;
   vectors: VectorSink | null;
+  /** The contextual-retrieval model and its cache, when the user turned it on and a model is configured. */
+  contextualizer?: () => { model: ChatModel; cache: ContextCache } | null;
   allocateChunkIds: (n: number) => number;
 }
 
@@ -149,6 +153,24 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
   });
   progress({ stage: 'chunking', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
 
+  const warnings = [...doc.warnings];
+  const contextualizer = deps.contextualizer?.();
+  if (contextualizer) {
+    progress({ stage: 'contextualizing', chunks: chunks.length, page: 0, pages: chunks.length });
+    const fullText = doc.pages.map((p) => p.text).join('\n\n');
+    const out = await contextualizeChunks(contextualizer.model, sha256, fullText, chunks, contextualizer.cache, {
+      signal,
+      onProgress: (done, total) => progress({ stage: 'contextualizing', chunks: chunks.length, page: done, pages: total }),
+    });
+    out.contexts.forEach((context, i) => {
+      const c = chunks[i]!;
+      if (!context) return;
+      c.context = context;
+      c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text].join('\n'), (c.lang ?? 'other') as 'pt' | 'en' | 'other');
+    });
+    if (out.warning) warnings.push(out.warning);
+  }
+
   let vectors: Float32Array[] | null = null;
   const embedder = deps.embedder();
   if (embedder) {
@@ -194,5 +216,5 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
     fs.rmSync(originalPath(deps.documentsDir, replaced.sha256, replaced.filename), { force: true });
   }
   progress({ stage: 'done', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
-  return { documentId, pages: doc.pageCount, chunks: chunks.length, note: existing ? 're-indexed' : replaced ? `replaced the earlier version of ${req.filename}` : null, warnings: doc.warnings };
+  return { documentId, pages: doc.pageCount, chunks: chunks.length, note: existing ? 're-indexed' : replaced ? `replaced the earlier version of ${req.filename}` : null, warnings };
 }

@@ -15,7 +15,8 @@ import { type SecretStore, envSecretStore } from './settings/secrets';
 import { originalPath } from './ingest/index-document';
 import { embedWithCache } from './embeddings/embed-with-cache';
 import { retrieve } from './retrieval/retrieve';
-import { addPointsSync, createEmbeddedStore, deleteChunkVectorsSync } from './vectorstore/embedded';
+import { deleteChunkVectorsSync } from './vectorstore/embedded';
+import { StoreRuntime } from './vectorstore/store-runtime';
 import type { VectorStore } from './vectorstore/port';
 import { type AppDatabase, openAppDatabase } from './db/open';
 import { schemaVersion } from './db/migrate';
@@ -60,7 +61,7 @@ export class Engine {
   private embedding: { provider: EmbeddingProvider; cache: EmbeddingCache } | null | undefined;
   private embeddingCache: EmbeddingCache | null = null;
   private nextChunkId = 0;
-  private store: VectorStore | null = null;
+  private storeRuntime: StoreRuntime | null = null;
   private readonly closeHooks: Array<() => void> = [];
   private ops: OperationRunner | null = null;
   private contextCache: ContextCache | null = null;
@@ -102,6 +103,8 @@ export class Engine {
   }
 
   private openLibrary(db: AppDatabase): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the queue's deps read the live sink through a getter
+    const engine = this;
     const repo = new LibraryRepository(db);
     this.nextChunkId = repo.nextChunkId();
     const queue = new ImportQueue({
@@ -112,8 +115,8 @@ export class Engine {
       settings: () => this.settings,
       embedder: () => this.embedder(),
       contextualizer: () => this.contextualizer(),
-      // The embedded store writes vectors inside the document's own transaction.
-      vectors: { addWithin: (points) => addPointsSync(db, points), deleteWithin: (ids) => deleteChunkVectorsSync(db, ids) },
+      // Read per job: the embedded store writes inside the document's transaction, Qdrant before it.
+      get vectors() { return engine.stores().sink(); },
       allocateChunkIds: (n) => {
         const first = this.nextChunkId;
         this.nextChunkId += n;
@@ -124,6 +127,7 @@ export class Engine {
       onLibraryChanged: (reason) => this.send({ name: 'onLibraryChanged', payload: { corpusVersion: repo.corpusVersion(), reason } }),
     });
     this.library = { repo, queue };
+    if (this.settings.vectorStore.mode !== 'embedded') void this.stores().ensureConnected().catch((err: unknown) => this.log.warn('vector store not connected', { error: err }));
     this.ops = new OperationRunner(db, (op) => this.send({ name: 'onOperation', payload: op }), this.log);
     queue.resumeAfterRestart();
   }
@@ -198,14 +202,23 @@ export class Engine {
     return out.deleted;
   }
 
-  /** The vector store in use; the embedded one lives in the library database. */
+  /** The vector store in use: embedded (in the library database) or a Qdrant once connected. */
   vectorStore(): VectorStore {
-    const db = this.database();
-    if (!this.store) {
-      const dims = this.embedder()?.provider.dimensions ?? 0;
-      this.store = createEmbeddedStore(db, { dimensions: dims });
-    }
-    return this.store;
+    this.database();
+    return this.stores().active();
+  }
+
+  stores(): StoreRuntime {
+    this.storeRuntime ??= new StoreRuntime({
+      db: () => this.database(),
+      settings: () => this.settings,
+      dataDir: this.paths.root,
+      log: this.log,
+      embedder: () => this.embedder(),
+      qdrantApiKey: () => this.secretStore.get('qdrantApiKey'),
+      saveMode: (mode) => { this.updateSettings({ vectorStore: { mode } }); },
+    });
+    return this.storeRuntime;
   }
 
   async search(input: { query: string; k?: number; mode?: 'hybrid' | 'bm25' | 'dense'; documentIds?: string[] }, signal?: AbortSignal) {
@@ -214,10 +227,11 @@ export class Engine {
     const embedder = this.embedder();
     const r = this.settings.retrieval;
     const mode = input.mode ?? (embedder ? r.mode : 'bm25');
+    const activeStore = this.vectorStore();
     const out = await retrieve(
       {
         db: this.database(),
-        store: this.vectorStore(),
+        store: activeStore,
         embed: embedder ? (texts, sig) => embedWithCache(embedder.provider, embedder.cache, texts, { signal: sig }) : null,
         libraryLangs: repo.languages().filter((l): l is 'pt' | 'en' => l === 'pt' || l === 'en'),
       },
@@ -226,7 +240,7 @@ export class Engine {
         filter: input.documentIds ? { documentIds: input.documentIds } : undefined, signal,
       },
     );
-    const store = this.vectorStore().kind;
+    const store = activeStore.kind;
     return {
       hits: out.hits.map((h) => ({ ...h, store, mode: out.mode })),
       mode: out.mode,
@@ -332,7 +346,6 @@ export class Engine {
     this.contextCache?.close();
     this.contextCache = null;
     this.embedding = undefined;
-    this.store = null;
     this.library = null;
     this.db?.close();
     this.db = null;
@@ -352,6 +365,7 @@ export class Engine {
       try { hook(); } catch (err) { this.log.error('close hook failed', { error: err }); }
     }
     this.ops?.cancelAll();
+    void this.storeRuntime?.close();
     this.library?.queue.close();
     this.embeddingCache?.close();
     this.db?.close();

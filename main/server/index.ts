@@ -1,30 +1,60 @@
 // `npm run serve`: the browser mode and headless deployments, over the same engine process.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineHost, forkEngine } from '../engine/host';
 import { createRotatingLog } from '../engine/observability/log';
 import { dataPaths, defaultDataDir } from '../engine/settings/data-dir';
+import { hashPassword, passwordHashFile, readStoredPasswordHash } from './auth';
+import { ConfigError, type ServerConfig, isLoopback, readServerConfig } from './config';
 import { createBscServer, listen } from './http';
 
-const USAGE = 'usage: bsc-serve [--host 127.0.0.1] [--port 5171] [--data-dir DIR]';
+const USAGE = 'usage: bsc-serve [--host 127.0.0.1] [--port 5171] [--data-dir DIR]   (settings: BSC_* environment variables, see .env.example)';
+
+function refuse(message: string): never {
+  process.stderr.write(`Agente BSC server: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** Whether login is required, and with which hash; refuses a public address without a password. */
+export async function resolveAuth(config: ServerConfig, dataDir: string): Promise<{ required: boolean; passwordHash: string | null; source: string }> {
+  const stored = readStoredPasswordHash(dataDir);
+  const passwordHash = config.adminPassword ? await hashPassword(config.adminPassword) : stored;
+  const source = config.adminPassword ? 'BSC_ADMIN_PASSWORD' : stored ? passwordHashFile(dataDir) : 'none';
+  const publicHost = !isLoopback(config.host);
+  if ((publicHost || config.auth === 'on') && !passwordHash) {
+    throw new ConfigError(
+      `${publicHost ? `binding ${config.host} (not loopback)` : 'BSC_AUTH=on'} requires an admin password: set BSC_ADMIN_PASSWORD, or run \`bsc set-password --data-dir ${dataDir}\` first`,
+    );
+  }
+  const required = config.auth === 'on' || publicHost || (config.auth === 'auto' && passwordHash !== null);
+  return { required, passwordHash: required ? passwordHash : null, source };
+}
 
 export async function runServer(argv: string[]): Promise<void> {
   let values: { host?: string; port?: string; 'data-dir'?: string };
   try {
     ({ values } = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    process.exit(2);
+    refuse((err as Error).message);
   }
-  const host = values.host ?? process.env.BSC_HOST ?? '127.0.0.1';
-  const port = Number(values.port ?? process.env.BSC_PORT ?? 5171);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be a number from 0 to 65535\n${USAGE}\n`);
-    process.exit(2);
+  let config: ServerConfig;
+  try {
+    config = readServerConfig(process.env, { host: values.host, port: values.port, dataDir: values['data-dir'] });
+  } catch (err) {
+    if (err instanceof ConfigError) refuse(err.message);
+    throw err;
   }
-  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const dataDir = path.resolve(config.dataDir ?? defaultDataDir());
+  let auth: Awaited<ReturnType<typeof resolveAuth>>;
+  try {
+    auth = await resolveAuth(config, dataDir);
+  } catch (err) {
+    if (err instanceof ConfigError) refuse(err.message);
+    throw err;
+  }
   const logsDir = dataPaths(dataDir).logs;
   let log;
   try {
@@ -32,7 +62,7 @@ export async function runServer(argv: string[]): Promise<void> {
   } catch (err) {
     // A data folder we cannot write still gets a server: /health then says why it is unhealthy.
     process.stderr.write(`cannot write logs in ${logsDir}: ${(err as Error).message}\n`);
-    log = createRotatingLog({ dir: fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'bsc-logs-')), maxFileBytes: 1e8, retentionDays: 30, echo: true });
+    log = createRotatingLog({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-logs-')), maxFileBytes: 1e8, retentionDays: 30, echo: true });
   }
   const engine = new EngineHost({ dataDir, spawn: forkEngine(), log });
   await engine.start();
@@ -41,10 +71,29 @@ export async function runServer(argv: string[]): Promise<void> {
   const rendererDir = path.resolve(here, '../renderer');
   const hasRenderer = fs.existsSync(path.join(rendererDir, 'index.html'));
   if (!hasRenderer) log.warn('renderer not built; serving the API only (run npm run build)');
-  const server = createBscServer({ host, port, engine, log, rendererDir: hasRenderer ? rendererDir : null, incomingDir: dataPaths(dataDir).incoming });
-  const addr = await listen(server, host, port);
+  const server = createBscServer({
+    host: config.host,
+    port: config.port,
+    engine,
+    log,
+    rendererDir: hasRenderer ? rendererDir : null,
+    incomingDir: dataPaths(dataDir).incoming,
+    maxBodyBytes: config.maxBodyBytes,
+    maxUploadBytes: config.maxUploadBytes,
+    auth: { required: auth.required, passwordHash: auth.passwordHash, idleMinutes: config.sessionIdleMinutes },
+    limits: { chatPerMinute: config.chatPerMinute, chatPerHour: config.chatPerHour, apiPerMinute: config.apiPerMinute },
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
+    metricsToken: config.metricsToken,
+  });
+  // Keep slow or idle clients from holding sockets forever (SSE streams ping every 15 s).
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 10_000;
+  const addr = await listen(server, config.host, config.port);
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  process.stdout.write(`Agente BSC is serving ${url}  (data: ${dataDir})\n`);
+  log.info('server started', { host: config.host, port: addr.port, login: auth.required ? `required (${auth.source})` : 'off' });
+  process.stdout.write(`Agente BSC is serving ${url}  (data: ${dataDir}; login ${auth.required ? 'required' : 'off'})\n`);
 
   const shutdown = async () => {
     server.close();

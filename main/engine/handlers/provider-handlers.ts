@@ -1,14 +1,221 @@
+import fs from 'node:fs';
+import { QdrantClient } from '@qdrant/js-client-rest';
+import type { z } from 'zod';
+import type { ProviderTarget, ProviderTest, Settings } from '../../../preload/contract';
 import type { MethodHandlers } from '../dispatch';
 import type { Engine } from '../engine';
-import { notBuiltYet } from './not-built';
+import { type EmbeddingCacheStats, openEmbeddingCache, type EmbeddingCache } from '../embeddings/cache';
+import { createEmbeddingProvider } from '../embeddings/create-embedding-provider';
+import type { EmbeddingProvider } from '../embeddings/provider';
+import { BscError } from '../errors';
+import { createChatModel, testConnection } from '../llm/models';
+import { parseExternalQdrant } from '../qdrant/external';
+import { analyzeForIndex } from '../retrieval/analyze';
+import { createCohereReranker } from '../retrieval/rerank-cohere';
+import { fileSecretStore, secretsFileIn, secretsStatus, type SecretStore } from '../settings/secrets';
+import { checkQdrantVersion, qdrantError } from '../vectorstore/qdrant';
 
 type ProviderMethods = Extract<keyof MethodHandlers, `secrets.${string}` | `providers.${string}` | `embeddings.${string}`>;
+type Target = z.infer<typeof ProviderTarget>;
+type TestResult = z.infer<typeof ProviderTest>;
 
-export function providerHandlers(_engine: Engine): Pick<MethodHandlers, ProviderMethods> {
+export interface ProviderTestOptions {
+  /** Cohere's address; the settings have none (Cohere is only a cloud API), tests point it at a stand-in. */
+  cohereBaseUrl?: string | null;
+  /** Longest wait for one test request. */
+  timeoutMs?: number;
+}
+
+/** How many chunk texts are hashed and looked up per cache query when counting what a model lacks. */
+const MISSING_BATCH = 2_000;
+
+export function providerHandlers(engine: Engine, opts: ProviderTestOptions = {}): Pick<MethodHandlers, ProviderMethods> {
+  // Server and CLI keep keys in <data>/secrets.json (env vars win); the desktop shell replaces this
+  // store with the keys it decrypted with safeStorage.
+  if (engine.secrets().storage === 'env') engine.useSecretStore(fileSecretStore(secretsFileIn(engine.paths.root)));
   return {
-    'secrets.status': () => notBuiltYet('secrets.status'),
-    'secrets.set': () => notBuiltYet('secrets.set'),
-    'providers.test': () => notBuiltYet('providers.test'),
-    'embeddings.stats': () => notBuiltYet('embeddings.stats'),
+    'secrets.status': () => secretsStatus(engine.secrets()),
+    'secrets.set': ({ name, value }) => {
+      const store = engine.secrets();
+      if (!store.set) {
+        throw new BscError('BAD_INPUT', store.storage === 'safeStorage'
+          ? 'Keys are saved by the desktop app itself; this request reached the engine directly.'
+          : 'Keys come from environment variables here and cannot be changed from the app.');
+      }
+      store.set(name, value === null ? null : value.trim());
+      // Providers built with the old key are dropped and rebuilt on next use.
+      engine.useSecretStore(store);
+      engine.log.info('provider key changed', { secret: name, action: value === null ? 'removed' : 'stored', storage: store.storage });
+      return secretsStatus(store);
+    },
+    'providers.test': async ({ target }, ctx) => {
+      const result = await testProvider(engine, target, opts, ctx.signal);
+      (result.ok ? engine.log.info : engine.log.warn)('provider test', { target, ok: result.ok, detail: result.detail, latencyMs: result.latencyMs });
+      return result;
+    },
+    'embeddings.stats': () => embeddingStats(engine),
   };
+}
+
+// ---------- connection tests ----------
+
+export async function testProvider(engine: Engine, target: Target, opts: ProviderTestOptions, signal?: AbortSignal): Promise<TestResult> {
+  const settings = engine.currentSettings();
+  const secrets = engine.secrets();
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    switch (target) {
+      case 'chat': return await testChat(settings, secrets, timeoutMs, signal);
+      case 'embeddings': return await testEmbeddings(settings, secrets, timeoutMs, signal, elapsed);
+      case 'rerank': return await testRerank(settings, secrets, opts.cohereBaseUrl ?? null, signal, elapsed);
+      case 'vectorStore': return await testVectorStore(engine, settings, secrets, timeoutMs, elapsed);
+    }
+  } catch (err) {
+    if (err instanceof BscError && err.code === 'CANCELLED') throw err;
+    // Every adapter scrubs its key from messages; a raw error here is ours, still shown without a stack.
+    return { target, ok: false, detail: err instanceof Error ? err.message : String(err), latencyMs: elapsed() };
+  }
+}
+
+async function testChat(settings: Settings, secrets: SecretStore, timeoutMs: number, signal?: AbortSignal): Promise<TestResult> {
+  const c = settings.chat;
+  if (c.provider === 'none') return { target: 'chat', ok: true, detail: 'No language model is configured: answers are extractive (quoted passages), offline.', latencyMs: null };
+  const model = createChatModel(
+    { provider: c.provider, baseUrl: c.baseUrl, models: c.models, timeoutMs: Math.min(c.timeoutMs, timeoutMs), maxRetries: 0 },
+    { anthropicApiKey: secrets.get('anthropicApiKey'), openaiApiKey: secrets.get('openaiApiKey'), compatibleApiKey: secrets.get('compatibleApiKey') },
+    'synthesizer',
+  );
+  if (!model) throw new BscError('INTERNAL', 'No chat model was built.');
+  const check = await testConnection(model, { timeoutMs, signal });
+  return { target: 'chat', ok: check.ok, detail: check.detail, latencyMs: check.latencyMs };
+}
+
+async function testEmbeddings(settings: Settings, secrets: SecretStore, timeoutMs: number, signal: AbortSignal | undefined, elapsed: () => number): Promise<TestResult> {
+  const e = settings.embeddings;
+  if (e.provider === 'none') return { target: 'embeddings', ok: true, detail: 'No embedding provider is configured: search uses BM25 (keywords) only.', latencyMs: null };
+  const provider = createEmbeddingProvider(
+    { provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: 1, concurrency: 1 },
+    { openaiApiKey: secrets.get('openaiApiKey'), compatibleApiKey: secrets.get('compatibleApiKey') },
+    { retry: { maxAttempts: 1 }, timeoutMs },
+  );
+  if (!provider) throw new BscError('INTERNAL', 'No embedding provider was built.');
+  const where = e.baseUrl ?? 'https://api.openai.com/v1';
+  const label = e.provider === 'openai' ? 'OpenAI' : `The server at ${where}`;
+  try {
+    // The cache is bypassed on purpose: this must reach the provider.
+    const [vector] = await provider.embed(['Balanced Scorecard: connection test.'], { signal });
+    return { target: 'embeddings', ok: true, detail: `${label} returned a ${vector?.length ?? 0}-dimension vector with ${e.model} in ${elapsed()} ms.`, latencyMs: elapsed() };
+  } catch (err) {
+    if (err instanceof BscError && err.code === 'PROVIDER_UNAVAILABLE') {
+      return { target: 'embeddings', ok: false, detail: `Cannot reach ${where}: ${err.message} Check the address and that the server is running.`, latencyMs: elapsed() };
+    }
+    throw err;
+  }
+}
+
+async function testRerank(settings: Settings, secrets: SecretStore, baseUrl: string | null, signal: AbortSignal | undefined, elapsed: () => number): Promise<TestResult> {
+  const r = settings.rerank;
+  if (r.provider === 'none') return { target: 'rerank', ok: true, detail: 'Reranking is off: passages keep the order hybrid search gave them.', latencyMs: null };
+  const reranker = createCohereReranker({ apiKey: secrets.get('cohereApiKey'), baseUrl, model: r.model, retry: { maxAttempts: 1 } });
+  const passages = ['The financial perspective measures revenue growth and return on capital.', 'Employees learn new skills in the learning and growth perspective.'];
+  await reranker.rerank('Which perspective covers revenue growth?', passages, { topN: passages.length, timeoutMs: r.timeoutMs, signal });
+  return { target: 'rerank', ok: true, detail: `Cohere reranked ${passages.length} passages with ${r.model} in ${elapsed()} ms.`, latencyMs: elapsed() };
+}
+
+async function testVectorStore(engine: Engine, settings: Settings, secrets: SecretStore, timeoutMs: number, elapsed: () => number): Promise<TestResult> {
+  const v = settings.vectorStore;
+  if (v.mode === 'embedded') {
+    const store = engine.vectorStore();
+    const points = await store.count();
+    await store.query({ terms: analyzeForIndex('balanced scorecard', 'en'), k: 1, mode: 'bm25' });
+    let dense = 'no embedding provider, so no vector search';
+    const dims = embeddedVectorDims(engine);
+    if (dims) {
+      await store.query({ vector: new Float32Array(dims).fill(1 / Math.sqrt(dims)), k: 1, mode: 'dense' });
+      dense = `vector search (${dims} dimensions) works`;
+    }
+    return { target: 'vectorStore', ok: true, detail: `The embedded store answered in ${elapsed()} ms: ${points} indexed chunks, full-text search works, ${dense}.`, latencyMs: elapsed() };
+  }
+  if (v.mode !== 'external') {
+    return {
+      target: 'vectorStore', ok: false, latencyMs: null,
+      detail: `The ${v.mode === 'bundled' ? 'bundled' : 'Docker'} Qdrant is started by the app; its state, version and health are shown under Vector store.`,
+    };
+  }
+  const apiKey = secrets.get('qdrantApiKey') ?? null;
+  const ext = parseExternalQdrant({ url: v.qdrantUrl, apiKey });
+  const client = new QdrantClient({ url: ext.url, ...(apiKey ? { apiKey } : {}), timeout: timeoutMs, checkCompatibility: false });
+  let version: string;
+  try {
+    version = await checkQdrantVersion(client);
+  } catch (err) {
+    throw qdrantError(err, 'checking its version', ext.url, apiKey ?? undefined);
+  }
+  const warning = ext.warning ? ` Warning: ${ext.warning}` : '';
+  return { target: 'vectorStore', ok: true, detail: `Qdrant ${version} at ${ext.url} answered in ${elapsed()} ms.${warning}`, latencyMs: elapsed() };
+}
+
+/** The dimensions of the embedded vector table, or 0 when there is none yet (nothing embedded). */
+function embeddedVectorDims(engine: Engine): number {
+  const db = engine.database();
+  const row = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'chunk_vectors'").get() as { sql?: string } | undefined;
+  const m = row?.sql ? /float\[(\d+)\]/i.exec(row.sql) : null;
+  return m ? Number(m[1]) : 0;
+}
+
+// ---------- embedding cache ----------
+
+export interface EmbeddingStats extends EmbeddingCacheStats {
+  fingerprint: string | null;
+  missingForCurrentModel: number | null;
+}
+
+export function embeddingStats(engine: Engine): EmbeddingStats {
+  let embedder: { provider: EmbeddingProvider; cache: EmbeddingCache } | null = null;
+  try {
+    embedder = engine.embedder();
+  } catch {
+    // A provider that cannot be built (no key, no base URL) still leaves the cache worth showing.
+  }
+  const cacheStats = embedder ? embedder.cache.stats() : statsOfCacheFile(engine.paths.embeddingCache);
+  // openai-compatible without configured dimensions knows them (and so its fingerprint) only after its first answer.
+  const fingerprint = embedder && embedder.provider.dimensions > 0 ? embedder.provider.fingerprint : null;
+  return {
+    ...cacheStats,
+    fingerprint,
+    missingForCurrentModel: embedder && fingerprint ? countChunksMissing(engine, embedder.cache, fingerprint) : null,
+  };
+}
+
+/** The cache as it is on disk when no provider is configured: its hit counters belong to the engine's connection, so they are 0 here. */
+function statsOfCacheFile(file: string): EmbeddingCacheStats {
+  if (!fs.existsSync(file)) return { entries: 0, bytes: 0, hits: 0, misses: 0 };
+  const cache = openEmbeddingCache(file);
+  try {
+    return cache.stats();
+  } finally {
+    cache.close();
+  }
+}
+
+/**
+ * How many of the library's chunks have no vector under `fingerprint`: what switching to (or
+ * rebuilding with) this model will send to the provider. The text is the one import embeds
+ * (context, blank line, chunk). Streams the chunks in batches so a large library stays cheap.
+ */
+export function countChunksMissing(engine: Engine, cache: EmbeddingCache, fingerprint: string): number {
+  const rows = engine.database().prepare('SELECT text, context FROM chunks').iterate() as IterableIterator<{ text: string; context: string | null }>;
+  let missing = 0;
+  let batch: string[] = [];
+  for (const row of rows) {
+    batch.push(row.context ? `${row.context}\n\n${row.text}` : row.text);
+    if (batch.length >= MISSING_BATCH) {
+      missing += cache.countMissing(fingerprint, batch);
+      batch = [];
+    }
+  }
+  if (batch.length) missing += cache.countMissing(fingerprint, batch);
+  return missing;
 }

@@ -1,14 +1,17 @@
 import type { MethodHandlers } from '../dispatch';
 import type { Engine } from '../engine';
-import { notBuiltYet } from './not-built';
 
 type StoreMethods = Extract<keyof MethodHandlers, `store.${string}`>;
 
-export function storeHandlers(_engine: Engine): Pick<MethodHandlers, StoreMethods> {
+export function storeHandlers(engine: Engine): Pick<MethodHandlers, StoreMethods> {
   return {
-    'store.status': () => notBuiltYet('store.status'),
-    'store.move': () => notBuiltYet('store.move'),
-    'store.rebuild': () => notBuiltYet('store.rebuild'),
-    'store.control': () => notBuiltYet('store.control'),
+    'store.status': () => engine.stores().status(),
+    'store.move': ({ mode }) => ({
+      operation: engine.operations().start('move-store', (ctx) => engine.stores().rebuildInto(mode, ctx), { exclusiveWith: ['rebuild-index', 'restore'] }),
+    }),
+    'store.rebuild': () => ({
+      operation: engine.operations().start('rebuild-index', (ctx) => engine.stores().rebuildInto(engine.currentSettings().vectorStore.mode, ctx), { exclusiveWith: ['move-store', 'restore'] }),
+    }),
+    'store.control': ({ action }) => engine.stores().control(action),
   };
 }

@@ -1,0 +1,274 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Settings } from '../../../preload/contract';
+import type { Engine } from '../engine';
+import { BscError, throwIfCancelled } from '../errors';
+import { originalPath } from '../ingest/index-document';
+import { APP_VERSION } from '../version';
+import { type BackupFile, writeBackupArchive } from './archive';
+import { backupStatePath, recordVerification } from './backup-state';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, DATABASE_ENTRY, entryNameProblem, type BackupManifest } from './manifest';
+import { type BackupKind, newBackupPath } from './retention';
+
+export const EMBEDDING_CACHE_ENTRY = 'db/embedding-cache.sqlite';
+export const SETTINGS_ENTRY = 'settings.json';
+export const DOCUMENTS_PREFIX = 'documents/';
+
+/** What a backup reads from the engine; a Pick so tests and the restore's safety backup can pass a real Engine. */
+export type BackupSource = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log'>;
+
+export interface BackupOptions {
+  outPath?: string;
+  includeDocuments?: boolean;
+  includeEmbeddingCache?: boolean;
+  kind?: BackupKind;
+  now?: Date;
+}
+
+export interface ProgressContext {
+  signal?: AbortSignal;
+  progress?(stage: string, done: number, total: number): void;
+}
+
+export interface BackupResult {
+  path: string;
+  filename: string;
+  bytes: number;
+  createdAt: string;
+  kind: BackupKind;
+  counts: BackupManifest['counts'];
+  documents: number;
+  /** Documents the library lists whose stored original was missing (they can still be searched, not re-indexed). */
+  missingOriginals: number;
+  includeDocuments: boolean;
+  includeEmbeddingCache: boolean;
+  durationMs: number;
+}
+
+/** The configured backup folder, or `<data>/backups`. */
+export function backupFolder(engine: Pick<Engine, 'paths' | 'currentSettings'>): string {
+  return engine.currentSettings().backup.folder ?? engine.paths.backups;
+}
+
+/** Pages per step of SQLite's online backup: ~4 MB at 4 KB pages, short enough not to stall queries. */
+const PAGES_PER_STEP = 1024;
+
+/**
+ * Writes one .bscbackup of the live library: the database through SQLite's online backup API (a
+ * consistent snapshot while imports and answers run), the embedding cache likewise, the stored
+ * originals, and the settings. The archive appears under its final name only once complete and
+ * verified (archive.ts); everything made along the way is removed on failure or cancel.
+ */
+export async function createBackup(engine: BackupSource, opts: BackupOptions = {}, ctx: ProgressContext = {}): Promise<BackupResult> {
+  const started = Date.now();
+  const now = opts.now ?? new Date();
+  const settings = engine.currentSettings();
+  const includeDocuments = opts.includeDocuments ?? settings.backup.includeDocuments;
+  const includeEmbeddingCache = opts.includeEmbeddingCache ?? settings.backup.includeEmbeddingCache;
+  const kind = opts.kind ?? 'manual';
+  const folder = opts.outPath ? path.dirname(path.resolve(opts.outPath)) : settings.backup.folder ?? engine.paths.backups;
+  fs.mkdirSync(folder, { recursive: true });
+  const outPath = opts.outPath ? path.resolve(opts.outPath) : newBackupPath(folder, now, kind);
+  if (fs.existsSync(outPath)) throw new BscError('BAD_INPUT', `${outPath} already exists; choose another name.`);
+
+  const db = engine.database();
+  const work = fs.mkdtempSync(path.join(engine.paths.root, `.backup-work-${process.pid}-`));
+  try {
+    const cacheBytes = includeEmbeddingCache ? fileSize(engine.paths.embeddingCache) : 0;
+    const dbBytes = fileSize(engine.paths.database);
+    // One unit (bytes) across the stages, so the runner's ETA means something: copy, then 3 archive passes.
+    let estimate = dbBytes + cacheBytes + 3 * (dbBytes + cacheBytes);
+    const report = (stage: string, done: number) => ctx.progress?.(stage, Math.min(done, estimate), estimate);
+
+    const dbCopy = path.join(work, 'app.sqlite');
+    await copyDatabaseOnline(db, dbCopy, ctx.signal, (fraction) => report('copying database', fraction * dbBytes));
+    let cacheCopy: string | null = null;
+    if (includeEmbeddingCache && fs.existsSync(engine.paths.embeddingCache)) {
+      cacheCopy = path.join(work, 'embedding-cache.sqlite');
+      const cache = new Database(engine.paths.embeddingCache, { fileMustExist: true });
+      try {
+        await copyDatabaseOnline(cache, cacheCopy, ctx.signal, (fraction) => report('copying embedding cache', dbBytes + fraction * cacheBytes));
+      } finally {
+        cache.close();
+      }
+    }
+    throwIfCancelled(ctx.signal);
+
+    const snapshot = readSnapshot(dbCopy);
+    const files: BackupFile[] = [{ name: DATABASE_ENTRY, path: dbCopy }];
+    if (cacheCopy) files.push({ name: EMBEDDING_CACHE_ENTRY, path: cacheCopy });
+    let documents = 0;
+    let missingOriginals = 0;
+    if (includeDocuments) {
+      const docsDir = path.join(work, 'documents');
+      fs.mkdirSync(docsDir);
+      const seen = new Set<string>();
+      for (const d of snapshot.documents) {
+        const original = originalPath(engine.paths.documents, d.sha256, d.filename);
+        const base = path.basename(original);
+        if (seen.has(base) || entryNameProblem(`${DOCUMENTS_PREFIX}${base}`)) continue;
+        if (!fs.existsSync(original)) {
+          missingOriginals++;
+          continue;
+        }
+        seen.add(base);
+        files.push({ name: `${DOCUMENTS_PREFIX}${base}`, path: snapshotFile(original, path.join(docsDir, base)) });
+        documents++;
+      }
+    }
+    const settingsFile = path.join(work, 'settings.json');
+    fs.writeFileSync(settingsFile, `${JSON.stringify(settingsWithoutSecrets(settings), null, 2)}\n`);
+    files.push({ name: SETTINGS_ENTRY, path: settingsFile });
+
+    const copiedBytes = dbBytes + cacheBytes;
+    const archiveBytes = files.reduce((sum, f) => sum + fileSize(f.path), 0);
+    estimate = copiedBytes + 3 * archiveBytes;
+    const manifest: Omit<BackupManifest, 'entries'> = {
+      format: BACKUP_FORMAT,
+      formatVersion: BACKUP_FORMAT_VERSION,
+      appVersion: APP_VERSION,
+      schemaVersion: snapshot.schemaVersion,
+      createdAt: now.toISOString(),
+      hostName: os.hostname(),
+      counts: snapshot.counts,
+      embeddingFingerprint: embeddingFingerprintOf(engine, settings, snapshot.vectorDims),
+      // The embedded store's vectors live in the database, so they travel with it. Qdrant modes are
+      // not wired to a snapshot yet: the restore rebuilds their index from the database.
+      vectorStore: { mode: settings.vectorStore.mode, snapshot: settings.vectorStore.mode === 'embedded' ? 'included' : 'rebuild-on-restore' },
+    };
+    const written = await writeBackupArchive({
+      outPath,
+      manifest,
+      files,
+      signal: ctx.signal,
+      onProgress: (p) => report(p.bytesDone <= archiveBytes ? 'hashing' : p.bytesDone <= 2 * archiveBytes ? 'writing archive' : 'verifying archive', copiedBytes + p.bytesDone),
+    });
+    // writeBackupArchive verified it before the rename: remember, so the list shows it as verified.
+    recordVerification(backupStatePath(engine.paths.root), written.path, true);
+    ctx.progress?.('done', estimate, estimate);
+    engine.log.info('backup written', { path: written.path, bytes: written.bytes, kind, documents });
+    return {
+      path: written.path,
+      filename: path.basename(written.path),
+      bytes: written.bytes,
+      createdAt: manifest.createdAt,
+      kind,
+      counts: snapshot.counts,
+      documents,
+      missingOriginals,
+      includeDocuments,
+      includeEmbeddingCache: cacheCopy !== null,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** SQLite's online backup, stepped so the event loop (imports, queries) keeps running; aborts on cancel. */
+async function copyDatabaseOnline(db: Database.Database, target: string, signal: AbortSignal | undefined, onFraction: (f: number) => void): Promise<void> {
+  await db.backup(target, {
+    progress({ totalPages, remainingPages }) {
+      if (signal?.aborted) throw new BscError('CANCELLED', 'Cancelled.');
+      onFraction(totalPages > 0 ? (totalPages - remainingPages) / totalPages : 1);
+      return PAGES_PER_STEP;
+    },
+  });
+  throwIfCancelled(signal);
+}
+
+interface Snapshot {
+  schemaVersion: number;
+  counts: BackupManifest['counts'];
+  documents: Array<{ sha256: string; filename: string }>;
+  vectorDims: number | null;
+}
+
+/** Everything the manifest says about the library, read from the copy so it matches the archive exactly. */
+function readSnapshot(dbCopy: string): Snapshot {
+  const db = new Database(dbCopy, { fileMustExist: true });
+  try {
+    // The copy keeps the live file's WAL mode; a single self-contained file is what belongs in an archive.
+    db.pragma('journal_mode = DELETE');
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const dims = db.prepare(`SELECT value FROM library_meta WHERE key = 'vector_dims'`).get() as { value: string } | undefined;
+    return {
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+      counts: {
+        documents: count(`SELECT count(*) AS n FROM documents WHERE status = 'indexed'`),
+        chunks: count('SELECT count(*) AS n FROM chunks'),
+        conversations: count('SELECT count(*) AS n FROM conversations'),
+      },
+      documents: db.prepare(`SELECT sha256, filename FROM documents WHERE status = 'indexed' ORDER BY created_at`).all() as Snapshot['documents'],
+      vectorDims: dims ? Number(dims.value) : null,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A stable view of an original for the archive: a hard link costs nothing and survives the
+ * document being deleted mid-backup. Where links are not possible (another disk), the file itself.
+ */
+function snapshotFile(original: string, linkPath: string): string {
+  try {
+    fs.linkSync(original, linkPath);
+    return linkPath;
+  } catch {
+    return original;
+  }
+}
+
+const SECRET_KEY = /(api[-_]?key|secret|token|password|passphrase)/i;
+
+/**
+ * The settings as they go into a backup. They hold no secrets by design (keys live in the secret
+ * store); this checks that stays true, and drops credentials a URL may carry (https://user:pass@host).
+ */
+export function settingsWithoutSecrets(settings: Settings): Settings {
+  const clean = JSON.parse(JSON.stringify(settings)) as Record<string, Record<string, unknown>>;
+  const visit = (node: Record<string, unknown>, where: string) => {
+    for (const [key, value] of Object.entries(node)) {
+      if (SECRET_KEY.test(key)) throw new BscError('INTERNAL', `Settings field ${where}${key} looks like a secret; backups never include secrets.`);
+      if (typeof value === 'string' && /^[a-z]+:\/\//i.test(value)) node[key] = withoutUserInfo(value);
+      else if (value && typeof value === 'object') visit(value as Record<string, unknown>, `${where}${key}.`);
+    }
+  };
+  visit(clean, '');
+  return clean as unknown as Settings;
+}
+
+function withoutUserInfo(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function embeddingFingerprintOf(engine: BackupSource, settings: Settings, vectorDims: number | null): string | null {
+  if (settings.embeddings.provider === 'none') return null;
+  let provider: { fingerprint: string; dimensions: number } | undefined;
+  try {
+    provider = engine.embedder()?.provider;
+  } catch {
+    provider = undefined;
+  }
+  if (provider && provider.dimensions > 0) return provider.fingerprint;
+  return `${settings.embeddings.provider}|${settings.embeddings.model}|${settings.embeddings.dimensions ?? vectorDims ?? 0}`;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

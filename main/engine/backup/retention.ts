@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
+import type { BackupEntry } from '../../../preload/contract';
+import { type BackupState, verificationOf } from './backup-state';
+import { BACKUP_EXTENSION, MANIFEST_ENTRY, parseManifest, type BackupManifest } from './manifest';
+
+/** manual: "Back up now" or the CLI; scheduled: the timer; safety: taken by a restore before it replaces anything. */
+export type BackupKind = 'manual' | 'scheduled' | 'safety';
+
+const KIND_SUFFIX: Record<BackupKind, string> = { manual: '', scheduled: '-auto', safety: '-before-restore' };
+const NAME = /^agente-bsc-(\d{8})-(\d{6})(?:-(\d+))?(-auto|-before-restore)?\.bscbackup$/;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `agente-bsc-YYYYMMDD-HHMMSS[-N][-auto|-before-restore].bscbackup`, local time (what the user reads). */
+export function backupFileName(at: Date, kind: BackupKind, counter = 1): string {
+  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}`;
+  return `agente-bsc-${stamp}${counter > 1 ? `-${counter}` : ''}${KIND_SUFFIX[kind]}${BACKUP_EXTENSION}`;
+}
+
+/** A free path in `folder` for a new backup; never an existing file. */
+export function newBackupPath(folder: string, at: Date, kind: BackupKind): string {
+  for (let n = 1; ; n++) {
+    const candidate = path.join(folder, backupFileName(at, kind, n));
+    if (!fs.existsSync(candidate) && !fs.existsSync(`${candidate}.partial`)) return candidate;
+  }
+}
+
+/** The kind a file name says; files we did not name (copied in by hand) count as manual. */
+export function backupKindOf(filename: string): BackupKind {
+  const m = NAME.exec(filename);
+  if (m?.[4] === '-auto') return 'scheduled';
+  if (m?.[4] === '-before-restore') return 'safety';
+  return 'manual';
+}
+
+/**
+ * Which scheduled backups to delete so that `keep` remain: the oldest by their time stamp.
+ * Manual and safety backups are never candidates, whatever their number or age.
+ */
+export function backupsToPrune(filenames: readonly string[], keep: number): string[] {
+  const scheduled = filenames.filter((f) => backupKindOf(f) === 'scheduled' && NAME.test(f));
+  const newestFirst = [...scheduled].sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
+  return newestFirst.slice(Math.max(0, keep));
+}
+
+function sortKey(filename: string): string {
+  const m = NAME.exec(filename);
+  return m ? `${m[1]}${m[2]}${pad(Number(m[3] ?? 1), 6)}` : '';
+}
+
+/** Deletes the scheduled backups beyond `keep` in `folder`; returns the names removed. */
+export function pruneScheduledBackups(folder: string, keep: number): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const doomed = backupsToPrune(names, keep);
+  for (const name of doomed) fs.rmSync(path.join(folder, name), { force: true });
+  return doomed;
+}
+
+const manifestCache = new Map<string, { key: string; manifest: BackupManifest | null }>();
+/** Listing reads only the first entry; a manifest larger than this is not shown (verify still reads it). */
+const LIST_MANIFEST_LIMIT = 8 * 1024 * 1024;
+
+/** The manifest at the head of a .bscbackup, or null when the file does not start with a valid one. */
+export async function readBackupManifest(file: string): Promise<BackupManifest | null> {
+  return new Promise((resolve) => {
+    const source = fs.createReadStream(file);
+    const gunzip = createGunzip();
+    const extract = tar.extract();
+    let settled = false;
+    const finish = (m: BackupManifest | null) => {
+      if (settled) return;
+      settled = true;
+      source.destroy();
+      gunzip.destroy();
+      extract.destroy();
+      resolve(m);
+    };
+    for (const s of [source, gunzip, extract]) s.on('error', () => finish(null));
+    extract.on('entry', (header, stream, next) => {
+      if (header.name !== MANIFEST_ENTRY || (header.size ?? 0) > LIST_MANIFEST_LIMIT) return finish(null);
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const reading = parseManifest(Buffer.concat(chunks).toString('utf8'));
+        finish(reading.ok ? reading.manifest : null);
+        next();
+      });
+    });
+    extract.on('finish', () => finish(null));
+    source.pipe(gunzip).pipe(extract);
+  });
+}
+
+/** The .bscbackup files in `folder` (never `.partial` ones), newest first. */
+export async function listBackupFiles(folder: string, state: BackupState): Promise<BackupEntry[]> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const out: BackupEntry[] = [];
+  for (const filename of names) {
+    if (!filename.endsWith(BACKUP_EXTENSION)) continue;
+    const file = path.join(folder, filename);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    const key = `${st.size}:${st.mtimeMs}`;
+    let cached = manifestCache.get(file);
+    if (cached?.key !== key) {
+      cached = { key, manifest: await readBackupManifest(file) };
+      manifestCache.set(file, cached);
+    }
+    const verification = verificationOf(state, file, st);
+    out.push({
+      path: file,
+      filename,
+      bytes: st.size,
+      createdAt: cached.manifest?.createdAt ?? st.mtime.toISOString(),
+      scheduled: backupKindOf(filename) === 'scheduled',
+      // A file whose head is not a manifest fails verification for sure.
+      verification: cached.manifest === null && verification === 'unknown' ? 'failed' : verification,
+      counts: cached.manifest?.counts ?? null,
+    });
+  }
+  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}

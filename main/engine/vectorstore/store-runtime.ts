@@ -1,0 +1,183 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Perspective, StoreStatus } from '../../../preload/contract';
+import type { AppDatabase } from '../db/open';
+import type { EmbeddingCache } from '../embeddings/cache';
+import { embedWithCache } from '../embeddings/embed-with-cache';
+import type { EmbeddingProvider } from '../embeddings/provider';
+import { BscError, throwIfCancelled } from '../errors';
+import type { VectorSink } from '../ingest/index-document';
+import type { Logger } from '../observability/log';
+import type { OperationContext } from '../operations';
+import { type QdrantRuntime, startQdrantRuntime } from '../qdrant/runtime';
+import type { Settings } from '../../../preload/contract';
+import { addPointsSync, createEmbeddedStore, deleteChunkVectorsSync, dropEmbeddedIndexSync } from './embedded';
+import type { VectorPoint, VectorStore } from './port';
+import { type QdrantVectorStore, createQdrantStore } from './qdrant';
+
+type Mode = Settings['vectorStore']['mode'];
+
+export interface StoreRuntimeDeps {
+  db: () => AppDatabase;
+  settings: () => Settings;
+  dataDir: string;
+  log: Logger;
+  embedder: () => { provider: EmbeddingProvider; cache: EmbeddingCache } | null;
+  qdrantApiKey: () => string | undefined;
+  /** Persist the new mode once a move is complete. */
+  saveMode: (mode: Mode) => void;
+}
+
+const BATCH = 256;
+
+interface ChunkRow { id: number; document_id: string; lang: string | null; perspectives: string; text: string; context: string | null; terms: string }
+
+/**
+ * Which vector store the library uses, and moving between them. The database and the embedding
+ * cache are the record: a move or rebuild re-creates the target from them, calling no provider
+ * for text already embedded, and the old store stays in use until the new one is complete.
+ */
+export class StoreRuntime {
+  private qdrant: { runtime: QdrantRuntime; store: QdrantVectorStore; mode: Mode } | null = null;
+  private connecting: Promise<void> | null = null;
+  private lastError: string | null = null;
+
+  constructor(private readonly deps: StoreRuntimeDeps) {}
+
+  private get mode(): Mode {
+    return this.deps.settings().vectorStore.mode;
+  }
+
+  private embedded(): VectorStore {
+    return createEmbeddedStore(this.deps.db(), { dimensions: this.deps.embedder()?.provider.dimensions ?? 0 });
+  }
+
+  /** The store searches use now; a Qdrant not yet connected falls back to the embedded store's BM25. */
+  active(): VectorStore {
+    if (this.mode === 'embedded') return this.embedded();
+    if (this.qdrant && this.qdrant.mode === this.mode) return this.qdrant.store;
+    void this.ensureConnected().catch(() => {});
+    return this.embedded();
+  }
+
+  /** Where an import writes vectors: inside its transaction (embedded) or before it (Qdrant). */
+  sink(): VectorSink {
+    const db = this.deps.db();
+    const embeddedSink: VectorSink = { addWithin: (points) => addPointsSync(db, points), deleteWithin: (ids) => deleteChunkVectorsSync(db, ids) };
+    if (this.mode === 'embedded') return embeddedSink;
+    const q = this.qdrant;
+    if (!q || q.mode !== this.mode) {
+      throw new BscError('PROVIDER_UNAVAILABLE', `The ${this.mode} Qdrant is not connected${this.lastError ? ` (${this.lastError})` : ''}; imports wait for it. Check Settings → Vector store.`);
+    }
+    return {
+      addBefore: (points, signal) => q.store.add(points, { signal }),
+      remove: (ids) => q.store.delete({ chunkIds: ids }),
+    };
+  }
+
+  async ensureConnected(signal?: AbortSignal): Promise<void> {
+    if (this.mode === 'embedded' || (this.qdrant && this.qdrant.mode === this.mode)) return;
+    this.connecting ??= this.connect(this.mode, signal).then(
+      (q) => { this.qdrant = q; this.lastError = null; },
+      (err: unknown) => { this.lastError = err instanceof Error ? err.message : String(err); throw err; },
+    ).finally(() => { this.connecting = null; });
+    return this.connecting;
+  }
+
+  private async connect(mode: Mode, signal?: AbortSignal): Promise<{ runtime: QdrantRuntime; store: QdrantVectorStore; mode: Mode }> {
+    if (mode === 'embedded') throw new BscError('INTERNAL', 'embedded needs no connection');
+    const embedder = this.deps.embedder();
+    if (!embedder) {
+      throw new BscError('BAD_INPUT', 'Qdrant stores dense vectors: configure an embedding provider first (Settings → Providers). Without one, the embedded store searches with BM25.');
+    }
+    const dims = await embedder.provider.resolveDimensions({ signal });
+    const s = this.deps.settings().vectorStore;
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const runtime = await startQdrantRuntime(mode, {
+      dataDir: this.deps.dataDir,
+      resourcesDir: process.env.BSC_RESOURCES_DIR ?? path.resolve(here, '../../resources'),
+      external: { url: s.qdrantUrl, apiKey: this.deps.qdrantApiKey() ?? null },
+    }, { log: this.deps.log, signal });
+    const store = await createQdrantStore({ url: runtime.url, apiKey: runtime.apiKey ?? undefined, collection: s.collection, dimensions: dims, shardNumber: s.shardNumber, replicationFactor: s.replicationFactor });
+    return { runtime, store, mode };
+  }
+
+  async status(): Promise<StoreStatus> {
+    const mode = this.mode;
+    if (mode === 'embedded') {
+      const points = await this.embedded().count().catch(() => null);
+      return { mode, state: 'ready', version: null, collection: null, points, healthy: true, detail: 'sqlite-vec and FTS5 inside the library database' };
+    }
+    const q = this.qdrant?.mode === mode ? this.qdrant : null;
+    if (!q) {
+      return { mode, state: this.connecting ? 'starting' : 'unavailable', version: null, collection: this.deps.settings().vectorStore.collection, points: null, healthy: false, detail: this.lastError ?? 'not connected yet' };
+    }
+    const d = q.runtime.describe();
+    const points = await q.store.count().catch(() => null);
+    const state = d.state === 'ready' ? 'ready' : d.state === 'stopped' ? 'stopped' : d.state === 'crashed' ? 'crashed' : d.state === 'unreachable' ? 'unavailable' : 'starting';
+    return { mode, state, version: d.version ?? q.store.serverVersion, collection: this.deps.settings().vectorStore.collection, points, healthy: state === 'ready' && points !== null, detail: d.detail };
+  }
+
+  async control(action: 'start' | 'stop'): Promise<StoreStatus> {
+    if (this.mode === 'embedded') throw new BscError('BAD_INPUT', 'The embedded store has nothing to start or stop.');
+    if (action === 'stop') {
+      await this.qdrant?.runtime.stop();
+      this.qdrant = null;
+    } else {
+      await this.ensureConnected();
+    }
+    return this.status();
+  }
+
+  /** Re-creates the index of `target` from the database and the embedding cache, then switches to it. */
+  async rebuildInto(target: Mode, ctx: OperationContext): Promise<{ mode: Mode; points: number; embeddedNow: number }> {
+    const embedder = this.deps.embedder();
+    let store: VectorStore;
+    let q: { runtime: QdrantRuntime; store: QdrantVectorStore; mode: Mode } | null = null;
+    ctx.progress('connecting', 0, 0);
+    if (target === 'embedded') {
+      dropEmbeddedIndexSync(this.deps.db());
+      store = this.embedded();
+    } else {
+      q = this.qdrant?.mode === target ? this.qdrant : await this.connect(target, ctx.signal);
+      await q.store.drop();
+      store = q.store;
+    }
+    const db = this.deps.db();
+    const total = (db.prepare(`SELECT count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'`).get() as { n: number }).n;
+    const page = db.prepare(`SELECT c.id, c.document_id, c.lang, c.perspectives, c.text, c.context, f.terms
+      FROM chunks c JOIN documents d ON d.id = c.document_id JOIN chunks_fts f ON f.rowid = c.id
+      WHERE d.status = 'indexed' AND c.id > ? ORDER BY c.id LIMIT ?`);
+    let after = 0;
+    let done = 0;
+    let embeddedNow = 0;
+    const before = embedder?.cache.stats().misses ?? 0;
+    for (;;) {
+      throwIfCancelled(ctx.signal);
+      const rows = page.all(after, BATCH) as ChunkRow[];
+      if (rows.length === 0) break;
+      const vectors = embedder
+        ? await embedWithCache(embedder.provider, embedder.cache, rows.map((r) => (r.context ? `${r.context}\n\n${r.text}` : r.text)), { signal: ctx.signal })
+        : null;
+      const points: VectorPoint[] = rows.map((r, i) => ({
+        chunkId: r.id, documentId: r.document_id, lang: r.lang,
+        perspectives: (r.perspectives ? r.perspectives.split(',') : []) as Perspective[],
+        vector: vectors?.[i] ?? null, terms: r.terms,
+      }));
+      await store.add(points, { signal: ctx.signal });
+      after = rows[rows.length - 1]!.id;
+      done += rows.length;
+      ctx.progress('indexing', done, total);
+    }
+    embeddedNow = (embedder?.cache.stats().misses ?? 0) - before;
+    if (q) this.qdrant = q;
+    if (this.mode !== target) this.deps.saveMode(target);
+    this.deps.log.info('vector index rebuilt', { mode: target, points: done, embeddedNow });
+    return { mode: target, points: done, embeddedNow };
+  }
+
+  async close(): Promise<void> {
+    await this.qdrant?.runtime.stop().catch(() => {});
+    this.qdrant = null;
+  }
+}

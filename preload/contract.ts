@@ -56,7 +56,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: BscErrorShap
 export const Language = z.enum(['system', 'pt-BR', 'en']);
 export const Theme = z.enum(['system', 'light', 'dark']);
 export const VectorStoreMode = z.enum(['embedded', 'bundled', 'docker', 'external']);
-export const EmbeddingProviderId = z.enum(['none', 'openai', 'openai-compatible']);
+export const EmbeddingProviderId = z.enum(['none', 'openai', 'openai-compatible', 'local-onnx']);
 export const RetrievalMode = z.enum(['hybrid', 'bm25', 'dense']);
 export const ChatProviderId = z.enum(['none', 'anthropic', 'openai', 'openai-compatible']);
 export const Perspective = z.enum(['financial', 'customer', 'process', 'learning']);
@@ -88,6 +88,8 @@ const settingsSections = {
     /** null: the model's native size (asked of the server once for openai-compatible). */
     dimensions: z.number().int().min(8).max(8192).nullable(),
     baseUrl: z.string().url().nullable(),
+    /** local-onnx: a folder with tokenizer.json and model.onnx (null: the model fetched by scripts/fetch-model into the data folder). */
+    modelDir: z.string().max(4096).nullable(),
     batchSize: z.number().int().min(1).max(2048),
     concurrency: z.number().int().min(1).max(16),
   }),
@@ -145,7 +147,7 @@ export const defaultSettings: Settings = {
   logs: { maxFileMb: 100, retentionDays: 30 },
   import: { maxFileMb: 200, chunkChars: 1200, overlapChars: 150 },
   vectorStore: { mode: 'embedded', qdrantUrl: null, collection: 'agente_bsc', shardNumber: 1, replicationFactor: 1 },
-  embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, batchSize: 100, concurrency: 2 },
+  embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, modelDir: null, batchSize: 100, concurrency: 2 },
   retrieval: { mode: 'hybrid', k: 10, rrfK: 60, denseWeight: 1, bm25Weight: 1 },
   chat: {
     provider: 'none', baseUrl: null,

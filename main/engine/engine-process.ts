@@ -1,6 +1,7 @@
 // Entry point of the engine process (child_process.fork in server mode, utilityProcess in
 // Electron). It owns all I/O and heavy work so a crash or a long import never freezes a UI.
 import { dispatchCall, engineHandlersFor } from './engine-process-handlers';
+import { memorySecretStore } from './settings/secrets';
 import type { FromEngine, ParentChannel, ToEngine } from './protocol';
 
 function parentChannel(): ParentChannel {
@@ -35,6 +36,10 @@ channel.onMessage(async (msg) => {
     for (const c of inFlight.values()) c.abort();
     engine.close();
     process.exit(0);
+  }
+  if (msg.type === 'secrets') {
+    engine.useSecretStore(memorySecretStore(msg.values));
+    return;
   }
   if (msg.type === 'cancel') {
     inFlight.get(msg.id)?.abort();

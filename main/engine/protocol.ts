@@ -1,9 +1,11 @@
-import type { EngineEvent, Reply } from '../../preload/contract';
+import type { EngineEvent, Reply, SecretName } from '../../preload/contract';
 
 // Messages between a host (server, Electron main) and the engine process.
 export type ToEngine =
   | { type: 'call'; id: number; method: string; input: unknown }
   | { type: 'cancel'; id: number }
+  /** The desktop shell's keys, decrypted with safeStorage: sent after each 'ready', never through the env. */
+  | { type: 'secrets'; values: Partial<Record<SecretName, string>> }
   | { type: 'shutdown' };
 
 export type FromEngine =

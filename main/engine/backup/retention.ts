@@ -70,33 +70,28 @@ const LIST_MANIFEST_LIMIT = 8 * 1024 * 1024;
 
 /** The manifest at the head of a .bscbackup, or null when the file does not start with a valid one. */
 export async function readBackupManifest(file: string): Promise<BackupManifest | null> {
-  return new Promise((resolve) => {
-    const source = fs.createReadStream(file);
-    const gunzip = createGunzip();
-    const extract = tar.extract();
-    let settled = false;
-    const finish = (m: BackupManifest | null) => {
-      if (settled) return;
-      settled = true;
-      source.destroy();
-      gunzip.destroy();
-      extract.destroy();
-      resolve(m);
-    };
-    for (const s of [source, gunzip, extract]) s.on('error', () => finish(null));
-    extract.on('entry', (header, stream, next) => {
-      if (header.name !== MANIFEST_ENTRY || (header.size ?? 0) > LIST_MANIFEST_LIMIT) return finish(null);
+  const source = fs.createReadStream(file);
+  const gunzip = createGunzip();
+  const extract = tar.extract();
+  source.on('error', (err) => extract.destroy(err));
+  gunzip.on('error', (err) => extract.destroy(err));
+  source.pipe(gunzip).pipe(extract);
+  try {
+    for await (const entry of extract) {
+      if (entry.header.name !== MANIFEST_ENTRY || (entry.header.size ?? 0) > LIST_MANIFEST_LIMIT) return null;
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const reading = parseManifest(Buffer.concat(chunks).toString('utf8'));
-        finish(reading.ok ? reading.manifest : null);
-        next();
-      });
-    });
-    extract.on('finish', () => finish(null));
-    source.pipe(gunzip).pipe(extract);
-  });
+      for await (const chunk of entry) chunks.push(chunk);
+      const reading = parseManifest(Buffer.concat(chunks).toString('utf8'));
+      return reading.ok ? reading.manifest : null;
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+    extract.destroy();
+  }
 }
 
 /** The .bscbackup files in `folder` (never `.partial` ones), newest first. */

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { Answer, AnswerEvent, Perspective } from '../../../preload/contract';
+import { conversationsOf, titleFromQuestion } from '../db/conversations';
+import { errorShape } from '../dispatch';
+import type { Engine } from '../engine';
+import { BscError } from '../errors';
+import type { ChatTuning } from '../llm/stream-with-retries';
+import { answerCacheKey } from './answer-cache';
+import { answerQuestion, type PipelineDeps } from './pipeline';
+import { pipelineDepsFor } from './pipeline-deps';
+
+const HISTORY_TURNS = 3;
+
+export interface AskInput {
+  question: string;
+  conversationId?: string;
+  perspectives?: Perspective[];
+}
+
+export interface AskReceipt {
+  conversationId: string;
+  answerId: string;
+  userMessageId: string;
+  /** Settles once the answer is stored and its `done`/`error` event sent; never rejects. */
+  finished: Promise<Answer | null>;
+}
+
+export interface ChatRuntime {
+  ask(input: AskInput): AskReceipt;
+  cancel(answerId: string): boolean;
+  /** Answers still being written. */
+  running(): string[];
+  close(): void;
+}
+
+export interface ChatRuntimeOptions {
+  chatTuning?: ChatTuning;
+  /** Tests and benches swap the engine's models or search for their own. */
+  depsFor?: (engine: Engine) => PipelineDeps;
+}
+
+/**
+ * Answers questions over one engine: stores the question at once, runs the pipeline in the
+ * background (one AbortController per answer, so `cancel` stops its provider requests too),
+ * answers repeated questions from the cache, and stores every answer with its status.
+ */
+export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {}): ChatRuntime {
+  const running = new Map<string, AbortController>();
+  const send = (payload: AnswerEvent) => engine.send({ name: 'onAnswer', payload });
+  const depsFor = opts.depsFor ?? ((e: Engine) => pipelineDepsFor(e, { chatTuning: opts.chatTuning }));
+
+  // A library change makes every cached answer stale: drop them now rather than on the next lookup.
+  const stopWatching = engine.onEvent((event) => {
+    if (event.name !== 'onLibraryChanged') return;
+    try {
+      conversationsOf(engine.database()).pruneAnswerCache(event.payload.corpusVersion);
+    } catch (err) {
+      engine.log.warn('answer cache prune failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+  async function run(input: AskInput, conversationId: string, answerId: string, controller: AbortController): Promise<Answer | null> {
+    const ids = { answerId, conversationId };
+    const started = performance.now();
+    try {
+      const repo = conversationsOf(engine.database());
+      const settings = engine.currentSettings();
+      const history = repo.recentTurns(conversationId, HISTORY_TURNS, answerId);
+      const corpusVersion = engine.lib().repo.corpusVersion();
+      const key = answerCacheKey({ question: input.question, corpusVersion, settings, history, perspectives: input.perspectives });
+
+      send({ type: 'stage', ...ids, stage: 'cache', state: 'started' });
+      const hit = repo.cachedAnswer(key, corpusVersion);
+      const lookupMs = Math.round(performance.now() - started);
+      send({ type: 'stage', ...ids, stage: 'cache', state: 'finished', ms: lookupMs, detail: hit ? 'hit' : 'miss' });
+      if (hit) return replayCached(hit.answer, hit.at, input.question, ids, started);
+
+      const answer = await answerQuestion(depsFor(engine), { ...ids, question: input.question, history, perspectives: input.perspectives }, { signal: controller.signal, emit: send });
+      answer.timings.cache = lookupMs;
+      repo.saveAnswer(answer);
+      // An extractive answer given because the configured provider failed is not what these settings should answer later.
+      const degraded = answer.kind === 'extractive' && settings.chat.provider !== 'none';
+      if (answer.status === 'complete' && !degraded && !answer.router.needsClarification) repo.cacheAnswer(key, corpusVersion, answer);
+      if (answer.status === 'complete') send({ type: 'done', ...ids, answer });
+      else send({ type: 'error', ...ids, error: answer.error ?? { code: 'INTERNAL', message: 'The answer did not finish.' }, partial: answer });
+      return answer;
+    } catch (err) {
+      // The database went away (restore, disk) or a bug: say so; the placeholder stays 'partial'.
+      engine.log.error('answer failed', { answerId, error: err instanceof Error ? err.message : String(err) });
+      send({ type: 'error', ...ids, error: errorShape(err), partial: null });
+      return null;
+    } finally {
+      running.delete(answerId);
+    }
+  }
+
+  function replayCached(cached: Answer, at: string, question: string, ids: { answerId: string; conversationId: string }, started: number): Answer {
+    const ms = Math.round(performance.now() - started);
+    const answer: Answer = {
+      ...cached,
+      ...{ id: ids.answerId, conversationId: ids.conversationId },
+      question,
+      status: 'complete',
+      error: null,
+      cached: { at },
+      timings: { cache: ms, firstToken: ms, total: ms },
+      usage: { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 },
+      createdAt: new Date().toISOString(),
+    };
+    send({ type: 'router', ...ids, router: answer.router });
+    send({ type: 'sources', ...ids, sources: answer.sources });
+    send({ type: 'token', ...ids, text: answer.text });
+    if (answer.judge) send({ type: 'judge', ...ids, judge: answer.judge });
+    conversationsOf(engine.database()).saveAnswer(answer);
+    send({ type: 'done', ...ids, answer });
+    return answer;
+  }
+
+  return {
+    ask(input) {
+      const repo = conversationsOf(engine.database());
+      let conversationId = input.conversationId;
+      if (conversationId) {
+        if (!repo.get(conversationId)) throw new BscError('NOT_FOUND', 'That conversation no longer exists.');
+      } else {
+        conversationId = repo.create(titleFromQuestion(input.question)).id;
+      }
+      const answerId = randomUUID();
+      const { userMessageId } = repo.addQuestion(conversationId, input.question, answerId);
+      const controller = new AbortController();
+      running.set(answerId, controller);
+      const finished = run(input, conversationId, answerId, controller);
+      return { conversationId, answerId, userMessageId, finished };
+    },
+    cancel(answerId) {
+      const controller = running.get(answerId);
+      if (!controller) return false;
+      controller.abort(new BscError('CANCELLED', 'Cancelled.'));
+      return true;
+    },
+    running: () => [...running.keys()],
+    close() {
+      stopWatching();
+      for (const c of running.values()) c.abort(new BscError('CANCELLED', 'The app is closing.'));
+    },
+  };
+}

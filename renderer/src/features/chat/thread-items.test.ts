@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Answer, ChatMessage } from '../../../../preload/contract';
+import { type AnswerStream, emptyStream } from './answer-stream';
+import { threadItems, viewOfStream } from './thread-items';
+
+const answer = (id: string, over: Partial<Answer> = {}): Answer => ({
+  id, conversationId: 'c1', question: 'Q?', standaloneQuestion: 'Q?', language: 'pt', kind: 'extractive', status: 'complete', error: null,
+  text: `texto ${id}`, sections: [], sources: [], judge: null, router: { method: 'lexical', perspectives: ['financial'], reason: '', needsClarification: false },
+  retrieval: { mode: 'bm25', reranked: false, notes: [] }, timings: {}, usage: { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: null },
+  models: {}, cached: null, createdAt: '2025-01-01T00:00:00Z', ...over,
+});
+const msg = (id: string, role: 'user' | 'assistant', text: string, a: Answer | null = null, status: ChatMessage['status'] = 'complete'): ChatMessage =>
+  ({ id, conversationId: 'c1', role, text, answer: a, status, createdAt: '2025-01-01T00:00:00Z' });
+const stream = (over: Partial<AnswerStream>): AnswerStream => ({ ...emptyStream('a2', 'c1'), ...over });
+
+const shape = (items: ReturnType<typeof threadItems>) => items.map((i) => (i.kind === 'question' ? `Q:${i.text}` : `A:${i.view.status}:${i.view.text}`));
+
+describe('threadItems', () => {
+  const stored = [msg('u1', 'user', 'Primeira?'), msg('m1', 'assistant', 'texto a1', answer('a1'))];
+
+  it('shows stored messages in order, then a live answer with the question asked here', () => {
+    const live = stream({ question: 'Segunda?', userMessageId: 'u2', text: 'escrevendo' });
+    expect(shape(threadItems(stored, [live], 'c1'))).toEqual(['Q:Primeira?', 'A:complete:texto a1', 'Q:Segunda?', 'A:running:escrevendo']);
+  });
+
+  it('does not repeat a question already stored, nor an answer once the store has it', () => {
+    const withQuestion = [...stored, msg('u2', 'user', 'Segunda?')];
+    const live = stream({ question: 'Segunda?', userMessageId: 'u2', text: 'escrevendo' });
+    expect(shape(threadItems(withQuestion, [live], 'c1'))).toEqual(['Q:Primeira?', 'A:complete:texto a1', 'Q:Segunda?', 'A:running:escrevendo']);
+    const done = stream({ phase: 'done', question: 'Segunda?', userMessageId: 'u2', text: 'texto a2', answer: answer('a2') });
+    const all = [...withQuestion, msg('m2', 'assistant', 'texto a2', answer('a2'))];
+    expect(shape(threadItems(all, [done], 'c1'))).toEqual(['Q:Primeira?', 'A:complete:texto a1', 'Q:Segunda?', 'A:complete:texto a2']);
+  });
+
+  it('ignores streams of other conversations, and all streams when no conversation is open', () => {
+    const other = stream({ conversationId: 'c9', question: 'Outra?' });
+    expect(shape(threadItems(stored, [other], 'c1'))).toHaveLength(2);
+    expect(threadItems([], [stream({ question: 'x' })], null)).toEqual([]);
+  });
+
+  it('prefers the live stream while a stored answer is still running, and trusts the stored status of a cut answer', () => {
+    const running = [msg('u2', 'user', 'Q2'), msg('m2', 'assistant', '', answer('a2', { status: 'partial' }), 'partial')];
+    expect(shape(threadItems(running, [stream({ text: 'ao vivo' })], 'c1'))).toEqual(['Q:Q2', 'A:running:ao vivo']);
+    expect(shape(threadItems(running, [], 'c1'))).toEqual(['Q:Q2', 'A:partial:texto a2']);
+    expect(shape(threadItems([msg('m3', 'assistant', 'só texto', null, 'failed')], [], 'c1'))).toEqual(['A:failed:só texto']);
+  });
+});
+
+describe('viewOfStream', () => {
+  it('marks an error with a kept partial answer as partial, and one without as failed', () => {
+    const error = { code: 'CANCELLED' as const, message: 'stopped' };
+    expect(viewOfStream(stream({ phase: 'failed', error, answer: answer('a2', { status: 'partial' }) })).status).toBe('partial');
+    expect(viewOfStream(stream({ phase: 'failed', error, answer: null })).status).toBe('failed');
+    expect(viewOfStream(stream({ phase: 'done', answer: answer('a2', { kind: 'extractive', cached: { at: '2025-02-01T00:00:00Z' } }) }))).toMatchObject({ status: 'complete', kind: 'extractive', cached: { at: '2025-02-01T00:00:00Z' } });
+  });
+});

@@ -1,0 +1,88 @@
+// What the thread shows, in order: the stored messages of the conversation, then any answer
+// still being written here (or finished but not yet re-read from the store). Stored and live
+// answers are shaped alike, so one component draws both, online or offline.
+import type { Answer, AnswerSource, BscErrorShape, ChatMessage, JudgeReport } from '../../../../preload/contract';
+import { type AnswerStream, type StageStep, isRefining } from './answer-stream';
+
+export type AnswerView = {
+  key: string;
+  answerId: string | null;
+  status: 'running' | 'complete' | 'partial' | 'failed';
+  refining: boolean;
+  text: string;
+  sources: AnswerSource[];
+  sections: Answer['sections'];
+  router: Answer['router'] | null;
+  judge: JudgeReport | null;
+  kind: Answer['kind'] | null;
+  cached: Answer['cached'];
+  error: BscErrorShape | null;
+  /** Live stage progress; stored answers keep only their timings. */
+  steps: StageStep[];
+  answer: Answer | null;
+};
+
+export type ThreadItem = { kind: 'question'; key: string; text: string } | { kind: 'answer'; key: string; view: AnswerView };
+
+export function viewOfAnswer(answer: Answer, key = answer.id): AnswerView {
+  return {
+    key, answerId: answer.id, status: answer.status, refining: false, text: answer.text, sources: answer.sources, sections: answer.sections,
+    router: answer.router, judge: answer.judge, kind: answer.kind, cached: answer.cached, error: answer.error, steps: [], answer,
+  };
+}
+
+export function viewOfStream(s: AnswerStream): AnswerView {
+  const base = s.answer ? viewOfAnswer(s.answer, s.answerId) : null;
+  const status: AnswerView['status'] = s.phase === 'running' ? 'running' : s.phase === 'done' ? (s.answer?.status ?? 'complete') : s.answer ? 'partial' : 'failed';
+  return {
+    key: s.answerId,
+    answerId: s.answerId,
+    status,
+    refining: isRefining(s),
+    text: s.text,
+    sources: s.sources,
+    sections: base?.sections ?? [],
+    router: s.router,
+    judge: s.judge,
+    kind: base?.kind ?? null,
+    cached: base?.cached ?? null,
+    error: s.error ?? base?.error ?? null,
+    steps: s.steps,
+    answer: s.answer,
+  };
+}
+
+function viewOfStoredMessage(m: ChatMessage): AnswerView {
+  if (m.answer) {
+    const v = viewOfAnswer(m.answer, m.id);
+    // The message's status is authoritative: an answer cut short is stored as partial.
+    return m.status === 'complete' ? v : { ...v, status: m.status };
+  }
+  return {
+    key: m.id, answerId: null, status: m.status, refining: false, text: m.text, sources: [], sections: [], router: null,
+    judge: null, kind: null, cached: null, error: null, steps: [], answer: null,
+  };
+}
+
+export function threadItems(messages: readonly ChatMessage[], streams: Iterable<AnswerStream>, conversationId: string | null): ThreadItem[] {
+  const live = new Map<string, AnswerStream>();
+  for (const s of streams) if (conversationId !== null && s.conversationId === conversationId) live.set(s.answerId, s);
+  const items: ThreadItem[] = [];
+  const storedAnswers = new Set<string>();
+  const storedIds = new Set(messages.map((m) => m.id));
+  for (const m of messages) {
+    if (m.role === 'user') { items.push({ kind: 'question', key: m.id, text: m.text }); continue; }
+    const id = m.answer?.id;
+    if (id) storedAnswers.add(id);
+    const stream = id ? live.get(id) : undefined;
+    // Still being written (the engine may store a message before it is finished): show it live.
+    items.push({ kind: 'answer', key: m.id, view: stream?.phase === 'running' ? { ...viewOfStream(stream), key: m.id } : viewOfStoredMessage(m) });
+  }
+  for (const s of live.values()) {
+    if (storedAnswers.has(s.answerId)) continue;
+    const question = s.question ?? s.answer?.question ?? null;
+    if (question && !(s.userMessageId && storedIds.has(s.userMessageId))) items.push({ kind: 'question', key: `q-${s.answerId}`, text: question });
+    items.push({ kind: 'answer', key: s.answerId, view: viewOfStream(s) });
+  }
+  return items;
+}

@@ -140,7 +140,17 @@ export class Engine {
       { provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: e.batchSize, concurrency: e.concurrency },
       { openaiApiKey: this.secretStore.get('openaiApiKey'), compatibleApiKey: this.secretStore.get('compatibleApiKey') },
     );
-    this.embeddingCache ??= provider ? openEmbeddingCache(this.paths.embeddingCache) : null;
+    if (provider && !this.embeddingCache) {
+      const c = this.settings.embeddingCache;
+      const cache = openEmbeddingCache(this.paths.embeddingCache, { ttlDays: c.ttlDays, maxBytes: Math.round(c.maxGb * 1e9) });
+      this.embeddingCache = cache;
+      // TTL and size cap: applied now and once a day while the app runs.
+      const evict = () => { try { const r = cache.evict(); if (r.expired || r.evicted) this.log.info('embedding cache evicted', r); } catch (err) { this.log.warn('embedding cache eviction failed', { error: err }); } };
+      evict();
+      const timer = setInterval(evict, 86_400_000);
+      timer.unref();
+      this.onClose(() => clearInterval(timer));
+    }
     this.embedding = provider && this.embeddingCache ? { provider, cache: this.embeddingCache } : null;
     return this.embedding;
   }
@@ -298,7 +308,8 @@ export class Engine {
 
   updateSettings(patch: Parameters<typeof mergeSettings>[1]): Settings {
     const next = mergeSettings(this.settings, patch);
-    if (patch.embeddings) this.embedding = undefined;
+    if (patch.embeddings || patch.embeddingCache) this.embedding = undefined;
+    // A changed TTL or size cap applies when the cache is next opened (an import may be using it now).
     saveSettingsFile(this.paths.settings, next);
     this.settings = next;
     this.log.info('settings changed', { sections: Object.keys(patch) });

@@ -61,6 +61,8 @@ export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {})
 
   async function run(input: AskInput, conversationId: string, answerId: string, controller: AbortController): Promise<Answer | null> {
     const ids = { answerId, conversationId };
+    // Let the caller's reply (with these ids) go out before the first event about them.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const started = performance.now();
     try {
       const repo = conversationsOf(engine.database());

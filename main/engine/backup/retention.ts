@@ -80,7 +80,7 @@ export async function readBackupManifest(file: string): Promise<BackupManifest |
     for await (const entry of extract) {
       if (entry.header.name !== MANIFEST_ENTRY || (entry.header.size ?? 0) > LIST_MANIFEST_LIMIT) return null;
       const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk);
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
       const reading = parseManifest(Buffer.concat(chunks).toString('utf8'));
       return reading.ok ? reading.manifest : null;
     }

@@ -1,18 +1,49 @@
+import { createChatRuntime } from '../agents/chat-runtime';
+import { exportConversation } from '../agents/export-conversation';
+import { conversationsOf } from '../db/conversations';
 import type { MethodHandlers } from '../dispatch';
 import type { Engine } from '../engine';
-import { notBuiltYet } from './not-built';
+import { BscError } from '../errors';
 
 type ChatMethods = Extract<keyof MethodHandlers, `chat.${string}`>;
 
-export function chatHandlers(_engine: Engine): Pick<MethodHandlers, ChatMethods> {
+export function chatHandlers(engine: Engine): Pick<MethodHandlers, ChatMethods> {
+  const runtime = createChatRuntime(engine);
+  engine.onClose(() => runtime.close());
+  const repo = () => conversationsOf(engine.database());
+  const conversation = (id: string) => {
+    const c = repo().get(id);
+    if (!c) throw new BscError('NOT_FOUND', 'That conversation no longer exists.');
+    return c;
+  };
+
   return {
-    'chat.ask': () => notBuiltYet('chat.ask'),
-    'chat.cancel': () => notBuiltYet('chat.cancel'),
-    'chat.conversations': () => notBuiltYet('chat.conversations'),
-    'chat.conversation': () => notBuiltYet('chat.conversation'),
-    'chat.rename': () => notBuiltYet('chat.rename'),
-    'chat.delete': () => notBuiltYet('chat.delete'),
-    'chat.export': () => notBuiltYet('chat.export'),
-    'chat.source': () => notBuiltYet('chat.source'),
+    'chat.ask': (input) => {
+      const { conversationId, answerId, userMessageId } = runtime.ask(input);
+      return { conversationId, answerId, userMessageId };
+    },
+    'chat.cancel': ({ answerId }) => ({ cancelled: runtime.cancel(answerId) }),
+    'chat.conversations': (input) => ({ conversations: repo().list(input?.query) }),
+    'chat.conversation': ({ conversationId }) => ({ conversation: conversation(conversationId), messages: repo().messages(conversationId) }),
+    'chat.rename': ({ conversationId, title }) => {
+      const renamed = repo().rename(conversationId, title);
+      if (!renamed) throw new BscError('NOT_FOUND', 'That conversation no longer exists.');
+      return { conversation: renamed };
+    },
+    'chat.delete': ({ conversationId }) => {
+      // An answer still being written into it is stopped first.
+      for (const m of repo().messages(conversationId)) if (m.role === 'assistant') runtime.cancel(m.id);
+      return { deleted: repo().delete(conversationId) };
+    },
+    'chat.export': ({ conversationId, format }) => exportConversation(conversation(conversationId), repo().messages(conversationId), format),
+    'chat.source': ({ chunkId }) => {
+      const chunk = repo().chunk(chunkId);
+      const { repo: library } = engine.lib();
+      const document = chunk ? library.get(chunk.documentId) : null;
+      if (!chunk || !document) throw new BscError('NOT_FOUND', 'That passage is no longer in the library (its document was removed or re-imported).');
+      const page = library.pagesWithChunks(document.id).find((p) => p.pageNo === chunk.pageStart);
+      if (!page) throw new BscError('NOT_FOUND', `Page ${chunk.pageStart} of "${document.filename}" is missing.`);
+      return { document, page, chunkText: chunk.text };
+    },
   };
 }

@@ -79,7 +79,7 @@ function PageWithPassage({ loaded, source }: { loaded: Loaded; source: AnswerSou
     const m = mark.current;
     if (!box || !m) return;
     // Scroll the page text only (not the whole window): the passage in the middle of the panel.
-    box.scrollTop = Math.max(0, m.offsetTop - box.offsetTop - box.clientHeight / 3);
+    box.scrollTop = Math.max(0, m.offsetTop - box.clientHeight / 3);
   }, [range, loaded]);
 
   return (

@@ -68,7 +68,7 @@ export async function testProvider(engine: Engine, target: Target, opts: Provide
   try {
     switch (target) {
       case 'chat': return await testChat(settings, secrets, timeoutMs, signal);
-      case 'embeddings': return await testEmbeddings(settings, secrets, timeoutMs, signal, elapsed);
+      case 'embeddings': return await testEmbeddings(engine, settings, secrets, timeoutMs, signal, elapsed);
       case 'rerank': return await testRerank(settings, secrets, opts.cohereBaseUrl ?? null, signal, elapsed);
       case 'vectorStore': return await testVectorStore(engine, settings, secrets, timeoutMs, elapsed);
     }
@@ -92,9 +92,16 @@ async function testChat(settings: Settings, secrets: SecretStore, timeoutMs: num
   return { target: 'chat', ok: check.ok, detail: check.detail, latencyMs: check.latencyMs };
 }
 
-async function testEmbeddings(settings: Settings, secrets: SecretStore, timeoutMs: number, signal: AbortSignal | undefined, elapsed: () => number): Promise<TestResult> {
+async function testEmbeddings(engine: Engine, settings: Settings, secrets: SecretStore, timeoutMs: number, signal: AbortSignal | undefined, elapsed: () => number): Promise<TestResult> {
   const e = settings.embeddings;
   if (e.provider === 'none') return { target: 'embeddings', ok: true, detail: 'No embedding provider is configured: search uses BM25 (keywords) only.', latencyMs: null };
+  if (e.provider === 'local-onnx') {
+    // Nothing to reach: the engine's own provider loads the model and embeds.
+    const local = engine.embedder();
+    if (!local) throw new BscError('INTERNAL', 'No embedding provider was built.');
+    const [vector] = await local.provider.embed(['Balanced Scorecard: connection test.'], { signal });
+    return { target: 'embeddings', ok: true, detail: `The local model returned a ${vector?.length ?? 0}-dimension vector in ${elapsed()} ms.`, latencyMs: elapsed() };
+  }
   const provider = createEmbeddingProvider(
     { provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: 1, concurrency: 1 },
     { openaiApiKey: secrets.get('openaiApiKey'), compatibleApiKey: secrets.get('compatibleApiKey') },

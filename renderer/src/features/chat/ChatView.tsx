@@ -45,13 +45,13 @@ export function ChatView() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  const load = useCallback(async (id: string) => {
-    const r = await api.call('chat.conversation', { conversationId: id });
-    if (conversationIdFromHash(window.location.hash) !== id && selectedRef.current !== id) return; // another one was opened meanwhile
-    if (r.ok) { setLoaded(r.value); setLoadError(null); } else setLoadError({ notFound: r.error.code === 'NOT_FOUND', text: `${r.error.code}: ${r.error.message}` });
-  }, []);
   const selectedRef = useRef(selectedId);
   selectedRef.current = selectedId;
+  const load = useCallback(async (id: string) => {
+    const r = await api.call('chat.conversation', { conversationId: id });
+    if (selectedRef.current !== id) return; // another conversation was opened meanwhile
+    if (r.ok) { setLoaded(r.value); setLoadError(null); } else setLoadError({ notFound: r.error.code === 'NOT_FOUND', text: `${r.error.code}: ${r.error.message}` });
+  }, []);
 
   useEffect(() => {
     setOpenSource(null);
@@ -62,15 +62,16 @@ export function ChatView() {
   }, [selectedId, load]);
 
   // When an answer in the open conversation ends, read the stored version (and the list's new order).
-  const settled = useRef(new Set<string>());
+  const [settled] = useState(() => new Set([...answerStreams().getSnapshot().values()].filter((s) => s.phase !== 'running').map((s) => s.answerId)));
+  const refreshList = list.refresh;
   useEffect(() => {
     for (const s of streams.values()) {
-      if (s.phase === 'running' || settled.current.has(s.answerId)) continue;
-      settled.current.add(s.answerId);
+      if (s.phase === 'running' || settled.has(s.answerId)) continue;
+      settled.add(s.answerId);
       if (s.conversationId === selectedRef.current) void load(s.conversationId);
-      void list.refresh();
+      void refreshList();
     }
-  }, [streams, load, list]);
+  }, [streams, load, refreshList, settled]);
 
   const messages = loaded?.conversation.id === selectedId ? loaded.messages : [];
   const items = useMemo(() => threadItems(messages, streams.values(), selectedId), [messages, streams, selectedId]);
@@ -101,8 +102,8 @@ export function ChatView() {
     } else {
       void load(r.value.conversationId);
     }
-    void list.refresh();
-  }, [list, load]);
+    void refreshList();
+  }, [refreshList, load]);
 
   const stop = useCallback(() => {
     for (const s of running) void api.call('chat.cancel', { answerId: s.answerId });
@@ -137,12 +138,12 @@ export function ChatView() {
   };
 
   const onListChanged = useCallback(({ deleted }: { deleted?: string }) => {
-    void list.refresh();
+    void refreshList();
     if (deleted && deleted === selectedRef.current) {
       window.history.replaceState(null, '', hashForConversation(null));
       setSelectedId(null);
     } else if (selectedRef.current) void load(selectedRef.current);
-  }, [list, load]);
+  }, [refreshList, load]);
 
   const title = selectedId ? loaded?.conversation.title || t('conversations.untitled') : t('thread.newTitle');
   const showEmpty = items.length === 0 && !loadError && (selectedId === null || (loaded !== null && loaded.messages.length === 0));

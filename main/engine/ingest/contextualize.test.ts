@@ -6,9 +6,9 @@ import type { ImportJob } from '../../../preload/contract';
 import { type AnthropicStandin, startAnthropicStandin } from '../../../test/standins/anthropic-standin';
 import { Engine } from '../engine';
 import { silentLog } from '../observability/log';
+import { waitForJobs } from '../../../test/wait-for-jobs';
 import { documentWindow } from './contextualize';
 
-const TERMINAL = new Set(['done', 'failed', 'cancelled', 'needs-password']);
 
 describe('contextual retrieval at import (Anthropic stand-in, real SDK)', () => {
   let standin: AnthropicStandin;
@@ -28,13 +28,7 @@ describe('contextual retrieval at import (Anthropic stand-in, real SDK)', () => 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function settle(jobs: ImportJob[]): Promise<ImportJob[]> {
-    for (;;) {
-      const all = engine.lib().queue.jobs().filter((j) => jobs.some((x) => x.id === j.id));
-      if (all.length === jobs.length && all.every((j) => TERMINAL.has(j.state))) return all;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const settle = (jobs: Array<Pick<ImportJob, 'id'>>, timeoutMs?: number) => waitForJobs(engine, jobs, timeoutMs);
 
   it('situates every chunk with the whole document in a cached prompt, indexes the context, and never pays twice', async () => {
     const file = path.join(engine.sampleLibraryDir(), '02-perspectiva-financeira.md');

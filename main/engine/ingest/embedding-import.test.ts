@@ -6,8 +6,8 @@ import type { ImportJob } from '../../../preload/contract';
 import { type OpenAIStandin, startOpenAIStandin } from '../../../test/standins/openai-standin';
 import { Engine } from '../engine';
 import { silentLog } from '../observability/log';
+import { waitForJobs } from '../../../test/wait-for-jobs';
 
-const TERMINAL = new Set(['done', 'failed', 'cancelled', 'needs-password']);
 
 describe('import with an embedding provider (OpenAI-compatible stand-in, real SDK)', () => {
   let standin: OpenAIStandin;
@@ -25,13 +25,7 @@ describe('import with an embedding provider (OpenAI-compatible stand-in, real SD
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function settle(jobs: ImportJob[]): Promise<ImportJob[]> {
-    for (;;) {
-      const all = engine.lib().queue.jobs().filter((j) => jobs.some((x) => x.id === j.id));
-      if (all.length === jobs.length && all.every((j) => TERMINAL.has(j.state))) return all;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const settle = (jobs: Array<Pick<ImportJob, 'id'>>, timeoutMs?: number) => waitForJobs(engine, jobs, timeoutMs);
 
   it('embeds once, stores vectors with the document, and never pays again for the same text', async () => {
     const sample = engine.sampleLibraryDir();

@@ -7,13 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, ImportJob } from '../../../preload/contract';
 import { Engine } from '../engine';
 import { silentLog } from '../observability/log';
+import { waitForJobs } from '../../../test/wait-for-jobs';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus/pdfs');
 const hasCorpus = fs.existsSync(path.join(corpus, 'INDEX.tsv'));
 if (!hasCorpus) console.log('skipped corpus cases: ../shared/corpus/pdfs is absent');
 
-const TERMINAL = new Set(['done', 'failed', 'cancelled', 'needs-password']);
 
 async function portuguesePdf(pages: string[]): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
@@ -45,16 +45,7 @@ describe('import queue over a real engine and database', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function settle(jobs: ImportJob[], timeoutMs = 60_000): Promise<ImportJob[]> {
-    const ids = new Set(jobs.map((j) => j.id));
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const all = engine.lib().queue.jobs().filter((j) => ids.has(j.id));
-      if (all.length === ids.size && all.every((j) => TERMINAL.has(j.state))) return jobs.map((j) => all.find((a) => a.id === j.id)!);
-      if (Date.now() > until) throw new Error(`jobs did not finish: ${JSON.stringify(all.map((j) => [j.filename, j.state, j.stage]))}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const settle = (jobs: Array<Pick<ImportJob, 'id'>>, timeoutMs?: number) => waitForJobs(engine, jobs, timeoutMs);
 
   function write(name: string, bytes: Uint8Array | string): string {
     const p = path.join(files, name);

@@ -80,7 +80,7 @@ describe('fuzzing every API method with invalid bodies', () => {
         if (body !== null) jobs.push({ name, body });
       }
     }
-    // Wrong verbs and garbage method names too.
+    // Method names that do not exist, too.
     for (let i = 0; i < 100; i++) jobs.push({ name: `no.such.${i}`, body: '{}' });
     expect(jobs.length).toBeGreaterThan(3000);
 

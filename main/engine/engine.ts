@@ -5,6 +5,7 @@ import type { EngineEvent, ImportSource, LibraryDocument, Settings, Status } fro
 import { LibraryRepository } from './db/library';
 import { type EmbeddingCache, openEmbeddingCache } from './embeddings/cache';
 import { createEmbeddingProvider } from './embeddings/create-embedding-provider';
+import { defaultLocalModelDir } from './embeddings/onnx-embeddings';
 import type { EmbeddingProvider } from './embeddings/provider';
 import { ImportQueue } from './ingest/import-queue';
 import { OperationRunner } from './operations';
@@ -137,7 +138,11 @@ export class Engine {
     if (this.embedding !== undefined) return this.embedding;
     const e = this.settings.embeddings;
     const provider = createEmbeddingProvider(
-      { provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: e.batchSize, concurrency: e.concurrency },
+      {
+        provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: e.batchSize, concurrency: e.concurrency,
+        // null: the model scripts/fetch-model put beside the sample library (resources/models/).
+        modelDir: e.modelDir ?? defaultLocalModelDir(path.dirname(this.sampleLibraryDir())),
+      },
       { openaiApiKey: this.secretStore.get('openaiApiKey'), compatibleApiKey: this.secretStore.get('compatibleApiKey') },
     );
     if (provider && !this.embeddingCache) {

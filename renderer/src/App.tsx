@@ -4,6 +4,8 @@ import type { EventPayload } from '../../preload/contract';
 import { LibraryView } from './features/library/LibraryView';
 import { BackupView } from './features/backup/BackupView';
 import { ChatView } from './features/chat/ChatView';
+import { LoginView } from './features/login/LoginView';
+import { useLoginGate } from './features/login/use-login-gate';
 import { SettingsView } from './features/settings/SettingsView';
 import { StatusView } from './features/status/StatusView';
 import { i18next, resolveLanguage } from './i18n';
@@ -40,6 +42,10 @@ export function App() {
     document.documentElement.dataset.theme = ui.theme;
   }, [ui]);
 
+  const gate = useLoginGate();
+  if (gate.state === 'checking') return null;
+  if (gate.state === 'login') return <LoginView onLoggedIn={gate.loggedIn} />;
+
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Agente BSC">
@@ -54,6 +60,7 @@ export function App() {
             </li>
           ))}
         </ul>
+        {gate.required && <button type="button" className="logout-button" onClick={() => void gate.logout()} data-testid="logout">{t('logout', { ns: 'login' })}</button>}
       </nav>
       <main className="content">
         {engineState && engineState.state !== 'ready' && (

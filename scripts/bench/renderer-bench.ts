@@ -43,6 +43,12 @@ export async function measureRendererDuringImport(pdf: string, pages: number, ti
     await page.waitForTimeout(500); // the library list refreshes after the job ends; count that too
     const tasks = await page.evaluate(() => window.__longTasks ?? []);
     const longest = tasks.length === 0 ? 0 : Math.max(...tasks);
+    // Proof that the observer sees long tasks at all: block the main thread on purpose, after the window.
+    // (in a task of the page's own: code run by page.evaluate is not reported as a long task)
+    await page.evaluate(() => { setTimeout(() => { const t = performance.now(); while (performance.now() - t < 120) { /* busy */ } }, 0); });
+    await page.waitForTimeout(400);
+    const probe = await page.evaluate(() => window.__longTasks ?? []);
+    if (!probe.slice(tasks.length).some((d) => d >= 100)) throw new Error('the longtask observer did not report a deliberate 120 ms task; the figure would mean nothing');
     const errors = browser.consoleErrors.filter((e) => !/favicon/.test(e));
     return {
       metrics: [

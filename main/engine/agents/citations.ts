@@ -1,4 +1,4 @@
-import { analyzeTerms, foldDiacritics, tokenize } from '../retrieval/analyze';
+import { foldDiacritics, isStopword, stemToken, tokenize } from '../retrieval/analyze';
 
 /** A sentence of an answer and the passage numbers it cites. */
 export interface CitedSentence {
@@ -37,7 +37,7 @@ export function splitSentences(text: string): string[] {
   for (const rawLine of text.split(/\n+/)) {
     const line = rawLine.replace(/^\s*(?:>|[-*+]|\d+[.)])\s+/, '').trim();
     if (!line || /^#{1,6}\s/.test(line) || /^_.*_$/.test(line)) continue;
-    for (const part of line.split(/(?<=[.!?…])\s+(?=[\p{Lu}"“(*\d])/u)) {
+    for (const part of line.split(/(?<=[.!?…](?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)\s+(?=[\p{Lu}"“(*\d])/u)) {
       const piece = part.trim();
       if (!piece) continue;
       const last = out.length - 1;
@@ -55,22 +55,26 @@ export function claimsOf(text: string): CitedSentence[] {
     .filter((c) => c.citations.length > 0 || contentTerms(c.sentence).size >= 3);
 }
 
-/** Stemmed content words in both library languages, so Portuguese and English text meet. */
+/** Stemmed content words in both library languages (stopwords of either left out), so Portuguese and English text meet. */
 export function contentTerms(text: string): Set<string> {
-  const clean = text.replace(CITATION_GROUP, ' ');
-  return new Set([...analyzeTerms(clean, 'pt'), ...analyzeTerms(clean, 'en')].filter((t) => t.length > 1));
+  const terms = new Set<string>();
+  for (const t of tokenize(text.replace(CITATION_GROUP, ' '))) {
+    if (t.length < 2 || isStopword(t, 'pt') || isStopword(t, 'en')) continue;
+    terms.add(stemToken(t, 'pt'));
+    terms.add(stemToken(t, 'en'));
+  }
+  return terms;
 }
 
 /** The words of `text` whose analysed form is one of `terms`, as written, once each. */
 export function surfaceWordsMatching(text: string, terms: ReadonlySet<string>, limit: number): string[] {
   const seen = new Set<string>();
   const words: string[] = [];
-  for (const word of text.match(/[\p{L}\p{N}][\p{L}\p{N}-]*/gu) ?? []) {
+  for (const word of text.match(/[\p{L}\p{N}]+/gu) ?? []) {
     const folded = foldDiacritics(word);
     if (seen.has(folded)) continue;
     seen.add(folded);
-    const analysed = [...analyzeTerms(word, 'pt'), ...analyzeTerms(word, 'en')];
-    if (analysed.some((t) => terms.has(t)) && tokenize(word).length === 1) words.push(word);
+    if ([...contentTerms(word)].some((t) => terms.has(t))) words.push(word);
     if (words.length >= limit) break;
   }
   return words;

@@ -27,11 +27,11 @@ export function conversationToMarkdown(conversation: Conversation, messages: Cha
     }
     const a = m.answer;
     const pt = (a?.language ?? 'pt') === 'pt';
-    parts.push(m.text || (pt ? '_(sem resposta)_' : '_(no answer)_'));
+    // The answer's own headings sit one level under the question's.
+    parts.push(m.text ? m.text.replace(/^(#{1,5})(\s)/gm, '#$1$2') : pt ? '_(sem resposta)_' : '_(no answer)_');
     if (m.status !== 'complete') parts.push(pt ? `_Resposta ${m.status === 'partial' ? 'incompleta' : 'com falha'}${a?.error ? `: ${a.error.message}` : ''}._` : `_Answer ${m.status}${a?.error ? `: ${a.error.message}` : ''}._`);
     if (a?.sources.length) {
-      parts.push(`### ${pt ? 'Fontes' : 'Sources'}`);
-      parts.push(a.sources.map((s) => `${s.n}. ${sourceLabel(s)} — “${s.quote.replace(/\s+/g, ' ').slice(0, 200)}${s.quote.length > 200 ? '…' : ''}”`).join('\n'));
+      parts.push(`**${pt ? 'Fontes' : 'Sources'}**\n\n${a.sources.map((s) => `${s.n}. ${sourceLabel(s)} — “${s.quote.replace(/\s+/g, ' ').slice(0, 200)}${s.quote.length > 200 ? '…' : ''}”`).join('\n')}`);
     }
     const judge = a ? judgeLine(a) : null;
     if (judge) parts.push(judge);

@@ -1,7 +1,7 @@
 import type { AnswerSource, Perspective } from '../../../preload/contract';
 import { contentTerms, surfaceWordsMatching, type CitedSentence } from './citations';
 import { headingFor, type AnswerLanguage } from './sections';
-import { bestExcerpt, plainPassage, sourceLabel } from './sources';
+import { bestExcerpt, sourceLabel } from './sources';
 
 export interface ExtractiveAnswer {
   text: string;
@@ -55,7 +55,7 @@ export function composeExtractiveAnswer(input: {
 /** "**Heading of the passage** — key terms: custo, margem": what the quote shows, in one line. */
 function leadFor(s: AnswerSource, quote: string, questionTerms: ReadonlySet<string>, lang: AnswerLanguage): string {
   const firstLine = s.quote.split('\n').find((l) => /^\s{0,3}#{1,6}\s/.test(l));
-  const topic = firstLine ? plainPassage(firstLine) : firstWords(quote, 8);
+  const topic = firstLine ? firstLine.replace(/^\s*#+\s*/, '').replace(/[*`]+/g, '').trim() : firstWords(quote, 8);
   const terms = surfaceWordsMatching(quote, questionTerms, 4);
   const said = lang === 'pt' ? 'termos da pergunta' : 'question terms';
   return `**${topic}**${terms.length ? ` — ${said}: ${terms.join(', ')}` : ''}`;

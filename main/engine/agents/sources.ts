@@ -38,18 +38,24 @@ export function numberSources(chosen: Array<{ perspective: Perspective; passages
   return sources;
 }
 
-/** "Title, p. 12" (or "p. 12–13" when the passage spans pages). */
+/** A page label that reads as a page number ("12", "iii", "A-3"), not a section heading. */
+const PAGE_LIKE = /^(?:\d+|[ivxlcdm]+|[A-Z]?-?\d+[a-z]?)$/i;
+
+/**
+ * "Title, p. 12" ("pp. 12–13" when the passage spans pages). Markdown and DOCX documents have
+ * sections instead of pages, labelled with their heading: "Title, § Perspectiva financeira".
+ */
 export function sourceLabel(s: Pick<AnswerSource, 'title' | 'filename' | 'pageLabel' | 'pageStart' | 'pageEnd'>): string {
   const name = s.title ?? s.filename;
-  const pages = s.pageEnd > s.pageStart ? `pp. ${s.pageLabel}–${s.pageEnd}` : `p. ${s.pageLabel}`;
-  return `${name}, ${pages}`;
+  if (!PAGE_LIKE.test(s.pageLabel)) return s.pageLabel === name ? name : `${name}, § ${s.pageLabel}`;
+  return `${name}, ${s.pageEnd > s.pageStart ? `pp. ${s.pageLabel}–${s.pageEnd}` : `p. ${s.pageLabel}`}`;
 }
 
-/** Passage text as plain prose: Markdown heading marks, emphasis and table pipes removed, whitespace folded. */
+/** Passage text as plain prose: Markdown headings (the lead names them), emphasis and table pipes removed, whitespace folded. */
 export function plainPassage(text: string): string {
   return text
-    .replace(/^\s{0,3}#{1,6}\s+/gm, '')
-    .replace(/\*\*|__/g, '')
+    .replace(/^\s{0,3}#{1,6}\s+.*$/gm, '')
+    .replace(/[*`]+|__/g, '')
     .replace(/^\s*[-*+]\s+/gm, '')
     .replace(/\|/g, ' ')
     .replace(/\s+/g, ' ')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BscError } from '../errors';
+import { createOnnxEmbeddingProvider, localModelName, readLocalModelCard } from './onnx-embeddings';
 import { createOpenAIEmbeddingProvider, type OpenAIEmbeddingTuning } from './openai-embeddings';
 import { EmbeddingSettings, openAIModelDimensions, type EmbeddingProvider } from './provider';
 
@@ -11,7 +12,8 @@ export interface EmbeddingSecrets {
 
 /**
  * The provider the settings ask for, or null for 'none' (retrieval is then BM25 only).
- * Throws BAD_INPUT for invalid settings and PROVIDER_AUTH for OpenAI without a key.
+ * Throws BAD_INPUT for invalid settings, PROVIDER_AUTH for OpenAI without a key and
+ * PROVIDER_UNAVAILABLE for a local-onnx folder without a model.
  */
 export function createEmbeddingProvider(
   settings: z.input<typeof EmbeddingSettings>,
@@ -54,5 +56,18 @@ export function createEmbeddingProvider(
         concurrency: s.concurrency,
         tuning,
       });
+    case 'local-onnx': {
+      if (s.modelDir === undefined) throw new BscError('BAD_INPUT', 'A local ONNX embedding model needs its folder (modelDir).');
+      // The folder names the model and how to use it; `model` and `dimensions` belong to the API providers.
+      const card = readLocalModelCard(s.modelDir);
+      return createOnnxEmbeddingProvider({
+        modelDir: s.modelDir,
+        model: localModelName(s.modelDir, card),
+        batchSize: s.batchSize,
+        pooling: card?.pooling,
+        prefix: card?.prefix,
+        maxLength: card?.maxLength,
+      });
+    }
   }
 }

@@ -28,12 +28,26 @@ function ipcTransport(bsc: BscApi): Transport {
   };
 }
 
+// Server mode with a password: a 401 means the session is missing or expired; App shows the login page.
+const unauthorizedListeners = new Set<() => void>();
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
 function httpTransport(base = ''): Transport {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let source: EventSource | null = null;
   const ensureSource = () => {
     if (source) return;
     source = new EventSource(`${base}/events`);
+    // EventSource retries network errors by itself but gives up for good on an HTTP error such as
+    // 401; the listeners then check the session (the page reloads after a login).
+    source.addEventListener('error', () => {
+      if (source?.readyState !== EventSource.CLOSED) return;
+      source = null;
+      for (const l of unauthorizedListeners) l();
+    });
     for (const name of eventNames) {
       source.addEventListener(name, (e) => {
         const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
@@ -50,6 +64,7 @@ function httpTransport(base = ''): Transport {
           headers: { 'Content-Type': 'application/json' },
           body: input === undefined ? '' : JSON.stringify(input),
         });
+        if (res.status === 401) for (const l of unauthorizedListeners) l();
         return (await res.json()) as never;
       } catch (err) {
         return { ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: `Cannot reach the Agente BSC server (${(err as Error).message}).` } };

@@ -73,7 +73,6 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
         {(section ? section.text : view.text)
           ? <AnswerMarkdown text={section ? section.text : view.text} known={known} citeLabel={citeLabel} onCite={onCite} activeCite={activeSource} />
           : !running && <p className="muted">{t('answer.noText')}</p>}
-        {running && <span className="answer-cursor" aria-hidden="true" />}
       </div>
 
       {view.error && (

@@ -48,7 +48,8 @@ export function SourcePanel({ source, onClose }: { source: AnswerSource; onClose
         <div>
           <p className="source-kicker">{t('source.panel')} <span className="cite-chip static">{source.n}</span></p>
           <h2 id="source-panel-title" data-testid="source-title">{title}</h2>
-          <p className="source-page-label" data-testid="source-page">{pageLabel}</p>
+          {/* A Markdown section's label is its heading, often the document's own title: say it once. */}
+          <p className={pageLabel === title ? 'sr-only' : 'source-page-label'} data-testid="source-page">{pageLabel}</p>
           {doc && doc.title && <p className="muted source-file">{t('source.file', { filename: doc.filename })}</p>}
         </div>
         <button type="button" ref={closeButton} className="secondary small source-close" onClick={onClose} aria-label={t('source.close')} data-testid="source-close">×</button>

@@ -16,6 +16,7 @@ const en = {
     delete: 'Delete',
     deleteConfirm: 'Delete this conversation and its answers?',
     deleteYes: 'Delete',
+    messages_zero: 'no messages',
     messages_one: '{{count}} message',
     messages_other: '{{count}} messages',
     actions: 'Actions for “{{title}}”',
@@ -134,7 +135,6 @@ const en = {
     notOnPage: 'The passage could not be located on this page; it is shown below.',
     passage: 'Cited passage',
     score: 'relevance {{score}}',
-    openInLibrary: 'Open in Library',
     file: 'File: {{filename}}',
   },
   errors: {
@@ -162,6 +162,7 @@ const ptBR: DeepStrings<Strings> = {
     delete: 'Excluir',
     deleteConfirm: 'Excluir esta conversa e suas respostas?',
     deleteYes: 'Excluir',
+    messages_zero: 'nenhuma mensagem',
     messages_one: '{{count}} mensagem',
     messages_other: '{{count}} mensagens',
     actions: 'Ações para “{{title}}”',
@@ -280,7 +281,6 @@ const ptBR: DeepStrings<Strings> = {
     notOnPage: 'Não foi possível localizar o trecho nesta página; ele aparece abaixo.',
     passage: 'Trecho citado',
     score: 'relevância {{score}}',
-    openInLibrary: 'Abrir na Biblioteca',
     file: 'Arquivo: {{filename}}',
   },
   errors: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer, ChatMessage } from '../../../../preload/contract';
 import { type AnswerStream, emptyStream } from './answer-stream';
-import { threadItems, viewOfStream } from './thread-items';
+import { stepsFromTimings, threadItems, viewOfStream } from './thread-items';
 
 const answer = (id: string, over: Partial<Answer> = {}): Answer => ({
   id, conversationId: 'c1', question: 'Q?', standaloneQuestion: 'Q?', language: 'pt', kind: 'extractive', status: 'complete', error: null,
@@ -46,11 +46,30 @@ describe('threadItems', () => {
   });
 });
 
+describe('threadItems identity', () => {
+  it('gives a stored answer the same view object on every rebuild, so its card is not redrawn while another streams', () => {
+    const stored = [msg('u1', 'user', 'Q1'), msg('m1', 'assistant', 'texto a1', answer('a1'))];
+    const first = threadItems(stored, [stream({ text: 'a', question: 'Q2' })], 'c1');
+    const second = threadItems(stored, [stream({ text: 'ab', question: 'Q2' })], 'c1');
+    expect(first[1]).toMatchObject({ kind: 'answer' });
+    expect((second[1] as { view: unknown }).view).toBe((first[1] as { view: unknown }).view);
+    expect((second[3] as { view: unknown }).view).not.toBe((first[3] as { view: unknown }).view);
+  });
+});
+
 describe('viewOfStream', () => {
   it('marks an error with a kept partial answer as partial, and one without as failed', () => {
     const error = { code: 'CANCELLED' as const, message: 'stopped' };
     expect(viewOfStream(stream({ phase: 'failed', error, answer: answer('a2', { status: 'partial' }) })).status).toBe('partial');
     expect(viewOfStream(stream({ phase: 'failed', error, answer: null })).status).toBe('failed');
     expect(viewOfStream(stream({ phase: 'done', answer: answer('a2', { kind: 'extractive', cached: { at: '2025-02-01T00:00:00Z' } }) }))).toMatchObject({ status: 'complete', kind: 'extractive', cached: { at: '2025-02-01T00:00:00Z' } });
+  });
+});
+
+describe('stepsFromTimings', () => {
+  it('turns a stored answer\'s timings into finished steps in pipeline order, skipping totals', () => {
+    const steps = stepsFromTimings({ total: 900, synthesize: 300, 'specialist:customer': 80, route: 4, firstToken: 120, specialists: 90, 'specialist:financial': 70, 'specialist:bogus': 1 });
+    expect(steps.map((s) => `${s.stage}${s.perspective ? `:${s.perspective}` : ''}=${s.ms}`)).toEqual(['route=4', 'specialist:customer=80', 'specialist:financial=70', 'synthesize=300']);
+    expect(steps.every((s) => s.state === 'finished')).toBe(true);
   });
 });

@@ -24,10 +24,25 @@ export type AnswerView = {
 
 export type ThreadItem = { kind: 'question'; key: string; text: string } | { kind: 'answer'; key: string; view: AnswerView };
 
+const STAGES: readonly string[] = ['cache', 'condense', 'route', 'retrieve', 'specialist', 'synthesize', 'judge', 'refine'];
+const PERSPECTIVES: readonly string[] = ['financial', 'customer', 'process', 'learning'];
+
+/** A stored answer keeps per-stage timings ("route", "specialist:financial"…): shown as the finished steps they were. */
+export function stepsFromTimings(timings: Record<string, number>): StageStep[] {
+  const steps: StageStep[] = [];
+  for (const [key, ms] of Object.entries(timings)) {
+    const [stage, perspective] = key.split(':');
+    if (!stage || !STAGES.includes(stage)) continue;
+    if (stage === 'specialist' && !(perspective && PERSPECTIVES.includes(perspective))) continue;
+    steps.push({ stage: stage as StageStep['stage'], perspective: (perspective ?? null) as StageStep['perspective'], state: 'finished', detail: null, ms });
+  }
+  return steps.sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
+}
+
 export function viewOfAnswer(answer: Answer, key = answer.id): AnswerView {
   return {
     key, answerId: answer.id, status: answer.status, refining: false, text: answer.text, sources: answer.sources, sections: answer.sections,
-    router: answer.router, judge: answer.judge, kind: answer.kind, cached: answer.cached, error: answer.error, steps: [], answer,
+    router: answer.router, judge: answer.judge, kind: answer.kind, cached: answer.cached, error: answer.error, steps: stepsFromTimings(answer.timings), answer,
   };
 }
 
@@ -47,12 +62,22 @@ export function viewOfStream(s: AnswerStream): AnswerView {
     kind: base?.kind ?? null,
     cached: base?.cached ?? null,
     error: s.error ?? base?.error ?? null,
-    steps: s.steps,
+    steps: s.steps.length > 0 ? s.steps : base?.steps ?? [],
     answer: s.answer,
   };
 }
 
+// A stored message's view is made once: while another answer streams, the thread is rebuilt every
+// frame, and stored answers must keep their identity so their cards (and Markdown) are not redrawn.
+const storedViews = new WeakMap<ChatMessage, AnswerView>();
+
 function viewOfStoredMessage(m: ChatMessage): AnswerView {
+  let v = storedViews.get(m);
+  if (!v) { v = makeStoredView(m); storedViews.set(m, v); }
+  return v;
+}
+
+function makeStoredView(m: ChatMessage): AnswerView {
   if (m.answer) {
     const v = viewOfAnswer(m.answer, m.id);
     // The message's status is authoritative: an answer cut short is stored as partial.

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Status } from '../../../../preload/contract';
 import { api } from '../../lib/api';
 import { formatBytes, formatDuration } from '../../lib/format';
+import { ActivityCharts } from './ActivityCharts';
 
 function Check({ ok }: { ok: boolean }) {
   const { t } = useTranslation();
@@ -57,6 +58,7 @@ export function StatusView() {
             <dt>{t('status.versions')}</dt>
             <dd>Agente BSC {status.versions.app} · Node {status.versions.node} · SQLite {status.versions.sqlite}{status.versions.electron ? ` · Electron ${status.versions.electron}` : ''} · {t('status.transport', { kind: api.kind === 'ipc' ? 'IPC' : 'HTTP' })}</dd>
           </dl>
+          <ActivityCharts />
         </>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddingProvider } from '../main/engine/embeddings/create-embedding-provider';
+import { createOnnxEmbeddingProvider } from '../main/engine/embeddings/onnx-embeddings';
 import { makeTinyOnnxModel } from '../test/fixtures/make-tiny-onnx-model';
 import { expectedSha256s, fetchModel, modelFileUrls, MULTILINGUAL_E5_SMALL, parseSha256File, pinnedRevision, type ModelPin } from './fetch-model';
 
@@ -100,9 +101,12 @@ describe('fetch-model (stand-in hub on 127.0.0.1)', () => {
 
     // What was installed is what the app loads: named by repository and revision, prefix applied.
     const provider = createEmbeddingProvider({ provider: 'local-onnx', modelDir: dir }, {})!;
-    const [plain, prefixed] = await provider.embed(['meta', 'scorecard meta']);
+    const [meta] = await provider.embed(['meta']);
     expect(provider.fingerprint).toBe(`local-onnx|${pin.repo}@${REVISION.slice(0, 12)}|16`);
-    expect(plain).toEqual(prefixed); // "meta" was embedded as "scorecard meta"
+    const unprefixed = createOnnxEmbeddingProvider({ modelDir: dir, model: 'plain', batchSize: 4 });
+    const [withPrefix, without] = await unprefixed.embed(['scorecard meta', 'meta']);
+    expect(meta).toEqual(withPrefix); // "meta" was embedded as "scorecard meta"
+    expect(meta).not.toEqual(without);
 
     requested = [];
     const again = await fetchModel({ pin, outDir: dir, revision: REVISION, sha256s: hashes, baseUrl });
@@ -153,24 +157,29 @@ describe('fetch-model (stand-in hub on 127.0.0.1)', () => {
     expect(fs.readdirSync(parent)).toEqual([]);
   });
 
-  it('runs as a command: installs with --sha256-file, exits 1 with the reason without hashes', () => {
+  it('runs as a command: exits 1 with the reason without hashes or on a failed download, lists the exact URLs', async () => {
     const parent = freshParent();
     // The real pin against the stand-in, which does not host that repository: hashes are accepted, the download 404s.
     const shaFile = path.join(parent, 'SHA256SUMS');
     fs.writeFileSync(shaFile, MULTILINGUAL_E5_SMALL.files.map((f) => `${'0'.repeat(64)}  ${f.path}`).join('\n'));
+    // Asynchronous: the stand-in hub answers from this process's event loop.
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fetch-model.ts'), ...args], { encoding: 'utf8', timeout: 30_000 });
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fetch-model.ts'), ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) =>
+          resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+        );
+      });
 
-    const refused = run('--out', path.join(parent, 'm'), '--revision', REVISION, '--base-url', baseUrl);
+    const refused = await run('--out', path.join(parent, 'm'), '--revision', REVISION, '--base-url', baseUrl);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^fetch-model: No sha256 is recorded for onnx\/model_quantized\.onnx, tokenizer\.json, tokenizer_config\.json, config\.json of Xenova\/multilingual-e5-small/);
 
-    const wrong = run('--out', path.join(parent, 'm'), '--revision', REVISION, '--base-url', baseUrl, '--sha256-file', shaFile);
+    const wrong = await run('--out', path.join(parent, 'm'), '--revision', REVISION, '--base-url', baseUrl, '--sha256-file', shaFile);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^fetch-model: GET .*\/Xenova\/multilingual-e5-small\/resolve\/0123456789abcdef0123456789abcdef01234567\/onnx\/model_quantized\.onnx answered 404/);
     expect(fs.readdirSync(parent)).toEqual(['SHA256SUMS']);
 
-    const listed = run('--list', '--revision', REVISION);
+    const listed = await run('--list', '--revision', REVISION);
     expect(listed.status).toBe(0);
     expect(listed.stdout.trim().split('\n')).toEqual(
       modelFileUrls(MULTILINGUAL_E5_SMALL, REVISION).map((u) => `(sha256 not recorded)  ${u}`),

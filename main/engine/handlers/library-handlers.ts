@@ -1,6 +1,13 @@
+import path from 'node:path';
 import type { MethodHandlers } from '../dispatch';
 import type { Engine } from '../engine';
 import { BscError } from '../errors';
+import { walkImportable } from '../ingest/import-queue';
+
+/** The primer's documents, without the folder's README (it describes the files; it is not BSC content). */
+export function sampleLibraryFiles(dir: string): string[] {
+  return walkImportable(dir).filter((p) => path.basename(p).toLowerCase() !== 'readme.md');
+}
 
 type LibraryMethods = Extract<keyof MethodHandlers, `library.${string}`>;
 
@@ -23,6 +30,6 @@ export function libraryHandlers(engine: Engine): Pick<MethodHandlers, LibraryMet
     'library.delete': ({ documentId }) => ({ deleted: engine.deleteDocument(documentId) }),
     'library.reindex': ({ documentId }) => ({ job: engine.reindexDocument(documentId) }),
     'library.search': (input, ctx) => engine.search(input, ctx.signal),
-    'library.loadSample': () => ({ jobs: engine.importFiles([{ path: engine.sampleLibraryDir() }]) }),
+    'library.loadSample': () => ({ jobs: engine.importFiles(sampleLibraryFiles(engine.sampleLibraryDir()).map((p) => ({ path: p }))) }),
   };
 }

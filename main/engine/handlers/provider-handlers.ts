@@ -143,7 +143,7 @@ async function testVectorStore(engine: Engine, settings: Settings, secrets: Secr
       await store.query({ vector: new Float32Array(dims).fill(1 / Math.sqrt(dims)), k: 1, mode: 'dense' });
       dense = `vector search (${dims} dimensions) works`;
     }
-    return { target: 'vectorStore', ok: true, detail: `The embedded store answered in ${elapsed()} ms: ${points} indexed chunks, full-text search works, ${dense}.`, latencyMs: elapsed() };
+    return { target: 'vectorStore', ok: true, detail: `The embedded store answered in ${elapsed()} ms: ${points} vectors stored, full-text search works, ${dense}.`, latencyMs: elapsed() };
   }
   if (v.mode !== 'external') {
     // The app runs this Qdrant itself; its runtime knows the address and key.

@@ -88,7 +88,7 @@ const settingsSections = {
     /** null: the model's native size (asked of the server once for openai-compatible). */
     dimensions: z.number().int().min(8).max(8192).nullable(),
     baseUrl: z.string().url().nullable(),
-    /** local-onnx: a folder with tokenizer.json and model.onnx (null: the model fetched by scripts/fetch-model into the data folder). */
+    /** local-onnx: a folder with tokenizer.json and model.onnx (null: resources/models/multilingual-e5-small, fetched by npm run fetch-model). */
     modelDir: z.string().max(4096).nullable(),
     batchSize: z.number().int().min(1).max(2048),
     concurrency: z.number().int().min(1).max(16),

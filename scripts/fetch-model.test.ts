@@ -176,7 +176,7 @@ describe('fetch-model (stand-in hub on 127.0.0.1)', () => {
 
     const wrong = await run('--out', path.join(parent, 'm'), '--revision', REVISION, '--base-url', baseUrl, '--sha256-file', shaFile);
     expect(wrong.status).toBe(1);
-    expect(wrong.stderr).toMatch(/^fetch-model: GET .*\/Xenova\/multilingual-e5-small\/resolve\/0123456789abcdef0123456789abcdef01234567\/onnx\/model_quantized\.onnx answered 404/);
+    expect(wrong.stderr).toMatch(/\nfetch-model: GET .*\/Xenova\/multilingual-e5-small\/resolve\/0123456789abcdef0123456789abcdef01234567\/onnx\/model_quantized\.onnx answered 404/);
     expect(fs.readdirSync(parent)).toEqual(['SHA256SUMS']);
 
     const listed = await run('--list', '--revision', REVISION);

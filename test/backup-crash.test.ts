@@ -101,7 +101,7 @@ beforeAll(async () => {
   oldPicture = pictureOf(pristine);
   expect(oldPicture.documents).toHaveLength(7);
   expect(oldPicture.originals).toHaveLength(7);
-  newPicture = { ...oldPicture, documents: [], originals: [], conversations: ['in-both'], language: 'pt-BR' };
+  // What a finished restore gives: read from a copy where the CLI restored without interruption.
   const probe = path.join(root, 'probe');
   copyDir(pristine, probe);
   const r = await runCli(['restore', archive, '--yes', '--data-dir', probe]);

@@ -56,7 +56,11 @@ describe('starting the server', () => {
       const login = await fetch(`${url}/auth/login`, { method: 'POST', body: JSON.stringify({ password: 'from-the-environment' }) });
       expect(login.status).toBe(200);
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-      expect((await fetch(`${url}/api/status`, { method: 'POST', headers: { Cookie: cookie } })).status).toBe(200);
+      const status = await (await fetch(`${url}/api/status`, { method: 'POST', headers: { Cookie: cookie } })).json();
+      expect(status.ok).toBe(true);
+      // The password stays in the server process: the engine child does not inherit it.
+      const environ = `/proc/${status.value.engine.pid}/environ`;
+      if (fs.existsSync(environ)) expect(fs.readFileSync(environ, 'utf8')).not.toContain('from-the-environment');
     } finally {
       await server.stop();
       fs.rmSync(server.dataDir, { recursive: true, force: true });

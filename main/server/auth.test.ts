@@ -38,7 +38,10 @@ describe('sessions', () => {
     expect(s.touch(id)).toBe(true);
     t += 59 * 60_000;
     expect(s.touch(id)).toBe(true);
-    t += 61 * 60_000;
+    t += 30 * 60_000;
+    expect(s.isAlive(id)).toBe(true); // looking does not refresh it
+    t += 31 * 60_000;
+    expect(s.isAlive(id)).toBe(false);
     expect(s.touch(id)).toBe(false);
     expect(s.touch(id)).toBe(false);
     expect(s.touch(undefined)).toBe(false);

@@ -99,6 +99,12 @@ export class SessionStore {
     return true;
   }
 
+  /** True when the session is still valid, without counting this as activity (event-stream pings). */
+  isAlive(id: string | undefined): boolean {
+    const s = id ? this.sessions.get(id) : undefined;
+    return !!s && this.now() - s.lastSeen <= this.opts.idleMs;
+  }
+
   destroy(id: string | undefined): void {
     if (id) this.sessions.delete(id);
   }

@@ -254,7 +254,8 @@ export function createBscServer(opts: ServerOptions): http.Server {
         metrics.sseClients(sseClients.size);
         const ping = setInterval(() => {
           // A stream whose session expired or was logged out ends; the browser then asks again and gets 401.
-          if (auth.required && !sessions.touch(sessionId) && !authenticatedByToken(req)) return res.end();
+          // An open stream is not activity: it must not keep an idle session alive.
+          if (auth.required && !sessions.isAlive(sessionId) && !authenticatedByToken(req)) return res.end();
           res.write(': ping\n\n');
         }, 15_000);
         req.on('close', () => { clearInterval(ping); sseClients.delete(res); metrics.sseClients(sseClients.size); });

@@ -47,6 +47,9 @@ export async function runServer(argv: string[]): Promise<void> {
     if (err instanceof ConfigError) refuse(err.message);
     throw err;
   }
+  // Secrets stay in this process: the engine child is forked with our environment.
+  delete process.env.BSC_ADMIN_PASSWORD;
+  delete process.env.BSC_METRICS_TOKEN;
   const dataDir = path.resolve(config.dataDir ?? defaultDataDir());
   let auth: Awaited<ReturnType<typeof resolveAuth>>;
   try {

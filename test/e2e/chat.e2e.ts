@@ -78,6 +78,9 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     expect(seen.seenEvents).toContain('stage');
     expect(seen.seenEvents.at(-1)).toBe('done');
     expect(seen.seenStates).toContain('running:stages');
+    // One answer card throughout: the engine's stored placeholder never shows as a second, empty answer.
+    expect(seen.seenStates.filter((x) => !/^(running|complete):/.test(x))).toEqual([]);
+    expect(await page.getByTestId('answer').count()).toBe(1);
 
     // Extractive, cited, organised by perspective with at least the financial section.
     expect(await answer.getAttribute('data-kind')).toBe('extractive');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Tokenizer } from '@huggingface/tokenizers';
+import type * as Ort from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { BscError, throwIfCancelled } from '../errors';
 import { embeddingFingerprint, type EmbeddingProvider } from './provider';
@@ -47,7 +48,7 @@ interface Files {
 }
 
 interface LoadedModel {
-  ort: typeof import('onnxruntime-node');
+  ort: typeof Ort;
   session: InferenceSession;
   tokenizer: Tokenizer;
   /** The graph's integer inputs we feed, with the element type each wants. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../../preload/contract';
 import { backupFolder, createBackup, type ProgressContext } from '../backup/backup';
-import { backupStatePath, readBackupState, recordVerification } from '../backup/backup-state';
+import { backupStatePath, recordVerification } from '../backup/backup-state';
 import { RESTORE_MARKER, restoreBackup } from '../backup/restore';
 import { listBackupFiles, pruneScheduledBackups } from '../backup/retention';
 import { observeSchedule, scheduleWarning, startBackupScheduler, type BackupScheduler } from '../backup/schedule';

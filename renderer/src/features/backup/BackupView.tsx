@@ -142,7 +142,7 @@ export function BackupView() {
       {listing?.warning && (
         <div role="alert" className="backup-warning" data-testid="backup-warning">
           <strong>{t('warningTitle')}</strong>
-          <span>{listing.warning}</span>
+          <span>{last && !last.ok ? t('lastRun.failed', { date: date(last.at), error: last.error ?? '' }) : listing.warning}</span>
         </div>
       )}
       <p className="backup-last-run" data-testid="backup-last-run">

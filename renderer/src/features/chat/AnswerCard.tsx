@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Answer, AnswerSource, JudgeReport, Perspective } from '../../../../preload/contract';
 import type { StageStep } from './answer-stream';
 import { AnswerMarkdown } from './AnswerMarkdown';
-import { sourcePageText, sourceTitle } from './source-label';
+import { distinctPageText, sourceTitle } from './source-label';
 import type { AnswerView } from './thread-items';
 
 type Props = {
@@ -21,7 +21,9 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
   const known = useMemo(() => new Set(byN.keys()), [byN]);
   const citeLabel = useCallback((n: number) => {
     const s = byN.get(n);
-    return s ? t('answer.citation', { n, title: sourceTitle(s), page: sourcePageText(t, s) }) : String(n);
+    if (!s) return String(n);
+    const page = distinctPageText(t, s);
+    return page ? t('answer.citation', { n, title: sourceTitle(s), page }) : t('answer.citationNoPage', { n, title: sourceTitle(s) });
   }, [byN, t]);
   const onCite = useCallback((n: number) => { const s = byN.get(n); if (s) onOpenSource(view, s); }, [byN, onOpenSource, view]);
 
@@ -72,7 +74,7 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
         {section && <h3 className="section-heading">{section.heading || t(`perspective.${section.perspective}`)}</h3>}
         {(section ? section.text : view.text)
           ? <AnswerMarkdown text={section ? section.text : view.text} known={known} citeLabel={citeLabel} onCite={onCite} activeCite={activeSource} />
-          : !running && <p className="muted">{t('answer.noText')}</p>}
+          : !running && <p className="muted">{view.answer === null && view.error === null ? t('answer.interrupted') : t('answer.noText')}</p>}
       </div>
 
       {view.error && (
@@ -95,7 +97,7 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
                 <button type="button" className={s.n === activeSource ? 'source-link active' : 'source-link'} onClick={() => onOpenSource(view, s)} data-testid="source-link" data-n={s.n}>
                   <span className="source-n">{s.n}</span>
                   <span className="source-doc">{sourceTitle(s)}</span>
-                  <span className="source-page">{sourcePageText(t, s)}</span>
+                  {distinctPageText(t, s) && <span className="source-page">{distinctPageText(t, s)}</span>}
                   {s.perspective && <span className={`perspective-dot p-${s.perspective}`} title={t(`perspective.${s.perspective}`)} />}
                 </button>
               </li>

@@ -12,3 +12,9 @@ export function sourcePageText(t: TFunction<'chat'>, s: Pick<AnswerSource, 'page
 export function sourceTitle(s: Pick<AnswerSource, 'title' | 'filename'>): string {
   return s.title?.trim() || s.filename;
 }
+
+/** The page part, or null when it would only repeat the title (a Markdown section named like its document). */
+export function distinctPageText(t: TFunction<'chat'>, s: Pick<AnswerSource, 'title' | 'filename' | 'pageLabel' | 'pageStart' | 'pageEnd'>): string | null {
+  const page = sourcePageText(t, s);
+  return page.trim() === sourceTitle(s).trim() ? null : page;
+}

@@ -46,6 +46,27 @@ describe('threadItems', () => {
   });
 });
 
+describe('threadItems with the engine\'s placeholder', () => {
+  // chat.ask stores the question and an empty 'partial' assistant message whose id is the answer's id.
+  const placeholder = [msg('u2', 'user', 'Q2'), msg('a2', 'assistant', '', null, 'partial')];
+
+  it('shows the live stream in the placeholder\'s place, once', () => {
+    const live = stream({ question: 'Q2', userMessageId: 'u2', text: 'ao vivo' });
+    expect(shape(threadItems(placeholder, [live], 'c1'))).toEqual(['Q:Q2', 'A:running:ao vivo']);
+  });
+
+  it('keeps showing the finished stream until the stored answer is read again', () => {
+    const done = stream({ phase: 'done', question: 'Q2', userMessageId: 'u2', text: 'texto a2', answer: answer('a2') });
+    expect(shape(threadItems(placeholder, [done], 'c1'))).toEqual(['Q:Q2', 'A:complete:texto a2']);
+  });
+
+  it('shows a placeholder left by a crash (no stream here) as a partial answer with no text', () => {
+    const items = threadItems(placeholder, [], 'c1');
+    expect(shape(items)).toEqual(['Q:Q2', 'A:partial:']);
+    expect(items[1]).toMatchObject({ view: { answer: null, error: null } });
+  });
+});
+
 describe('threadItems identity', () => {
   it('gives a stored answer the same view object on every rebuild, so its card is not redrawn while another streams', () => {
     const stored = [msg('u1', 'user', 'Q1'), msg('m1', 'assistant', 'texto a1', answer('a1'))];

@@ -97,11 +97,13 @@ export function threadItems(messages: readonly ChatMessage[], streams: Iterable<
   const storedIds = new Set(messages.map((m) => m.id));
   for (const m of messages) {
     if (m.role === 'user') { items.push({ kind: 'question', key: m.id, text: m.text }); continue; }
-    const id = m.answer?.id;
-    if (id) storedAnswers.add(id);
-    const stream = id ? live.get(id) : undefined;
-    // Still being written (the engine may store a message before it is finished): show it live.
-    items.push({ kind: 'answer', key: m.id, view: stream?.phase === 'running' ? { ...viewOfStream(stream), key: m.id } : viewOfStoredMessage(m) });
+    // The engine stores a placeholder under the answer's id as soon as the question is asked.
+    const id = m.answer?.id ?? m.id;
+    storedAnswers.add(id);
+    const stream = live.get(id);
+    // Still being written, or finished but not yet re-read: show what the stream knows.
+    const useStream = stream && (stream.phase === 'running' || !m.answer);
+    items.push({ kind: 'answer', key: m.id, view: useStream ? { ...viewOfStream(stream), key: m.id } : viewOfStoredMessage(m) });
   }
   for (const s of live.values()) {
     if (storedAnswers.has(s.answerId)) continue;

@@ -16,6 +16,15 @@ export function answerStreams(): AnswerStreamStore {
   if (!store) {
     const created = createAnswerStreamStore(nextFrame);
     api.on('onAnswer', (e) => created.push(e));
+    // An engine that stops mid-answer sends no more events about it: end those answers here, or
+    // their Stop buttons would wait forever. The engine keeps their placeholders as partial.
+    api.on('onEngineState', (e) => {
+      if (e.state !== 'crashed' && e.state !== 'restarting') return;
+      for (const s of created.getSnapshot().values()) {
+        if (s.phase !== 'running') continue;
+        created.push({ type: 'error', answerId: s.answerId, conversationId: s.conversationId, partial: null, error: { code: 'ENGINE_UNAVAILABLE', message: e.reason ?? 'The engine stopped while writing this answer.' } });
+      }
+    });
     store = created;
   }
   return store;

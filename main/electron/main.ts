@@ -2,12 +2,14 @@
 // engine runs in a utility process and the renderer is sandboxed.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, screen, session, shell } from 'electron';
+import { BrowserWindow, app, ipcMain, safeStorage, screen, session, shell } from 'electron';
+import type { SecretName } from '../../preload/contract';
 import Store from 'electron-store';
 import { EngineHost } from '../engine/host';
 import { createRotatingLog } from '../engine/observability/log';
 import { dataPaths } from '../engine/settings/data-dir';
 import { forwardEvent, registerContractHandlers } from './ipc';
+import { loadDesktopSecrets, safeSecretsFileIn } from './secrets';
 import { spawnUtilityEngine } from './utility-engine';
 import { DEFAULT_BOUNDS, type WindowBounds, fitBoundsToDisplays } from './window-state';
 import { installContentSecurityPolicy, installNavigationGuards, secureWebPreferences } from './window-security';
@@ -25,9 +27,14 @@ async function startDesktop(): Promise<void> {
   const dataDir = process.env.BSC_DATA_DIR ?? app.getPath('userData');
   const log = createRotatingLog({ dir: dataPaths(dataDir).logs, maxFileBytes: 100 * 1024 * 1024, retentionDays: 30 }).child({ proc: 'electron' });
   const store = new Store<{ window: WindowBounds }>({ name: 'window-state', defaults: { window: DEFAULT_BOUNDS } });
-  const engine = new EngineHost({ dataDir, spawn: spawnUtilityEngine(path.join(here, 'engine-process.js')), log });
+  // Keys are decrypted here with the OS keychain (safeStorage) and handed to the engine by message,
+  // never through its environment; secrets.set is answered here so a plain key never reaches disk.
+  const secrets = await loadDesktopSecrets({ file: safeSecretsFileIn(app.getPath('userData')), safeStorage, log });
+  const engine = new EngineHost({ dataDir, spawn: secrets.feed(spawnUtilityEngine(path.join(here, 'engine-process.js'))), log });
   await engine.start();
-  registerContractHandlers(ipcMain, (method, input) => engine.callRaw(method, input));
+  registerContractHandlers(ipcMain, (method, input) => engine.callRaw(method, input), {
+    'secrets.set': (input) => secrets.set(input as { name: SecretName; value: string | null }, () => engine.callRaw('secrets.status', undefined)),
+  });
   installContentSecurityPolicy(session.defaultSession);
 
   const bounds = fitBoundsToDisplays(store.get('window'), screen.getAllDisplays().map((d) => d.workArea));

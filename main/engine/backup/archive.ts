@@ -115,7 +115,7 @@ async function packArchive(
   advance: (n: number, entry: string) => void,
 ): Promise<void> {
   const pack = tar.pack();
-  const written = pipeline(pack, createGzip({ level: 6 }), createWriteStream(partial), signal ? { signal } : {});
+  const written = pipeline(pack, createGzip({ level: 1 }), createWriteStream(partial), signal ? { signal } : {});
   // Observe the pipeline's failure now, so it is never unhandled while the feed is still running.
   written.catch(() => undefined);
   const mtime = new Date(manifest.createdAt);

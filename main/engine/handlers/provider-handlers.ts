@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { embeddingTextOf } from '../ingest/index-document';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { z } from 'zod';
 import type { ProviderTarget, ProviderTest, Settings } from '../../../preload/contract';
@@ -217,7 +218,7 @@ export function countChunksMissing(engine: Engine, cache: EmbeddingCache, finger
   let missing = 0;
   let batch: string[] = [];
   for (const row of rows) {
-    batch.push(row.context ? `${row.context}\n\n${row.text}` : row.text);
+    batch.push(embeddingTextOf(row));
     if (batch.length >= MISSING_BATCH) {
       missing += cache.countMissing(fingerprint, batch);
       batch = [];

@@ -66,6 +66,11 @@ export interface IndexOutcome {
   warnings: string[];
 }
 
+/** What is embedded for a chunk: its contextual-retrieval context first, when it has one. One formula everywhere, so cache keys match. */
+export function embeddingTextOf(chunk: { text: string; context: string | null }): string {
+  return chunk.context ? `${chunk.context}\n\n${chunk.text}` : chunk.text;
+}
+
 export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -175,7 +180,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
   const embedder = deps.embedder();
   if (embedder) {
     progress({ stage: 'embedding', chunks: chunks.length, page: 0, pages: chunks.length });
-    vectors = await embedWithCache(embedder.provider, embedder.cache, chunks.map((c) => (c.context ? `${c.context}\n\n${c.text}` : c.text)), {
+    vectors = await embedWithCache(embedder.provider, embedder.cache, chunks.map(embeddingTextOf), {
       signal,
       onProgress: (p) => progress({ stage: 'embedding', chunks: chunks.length, page: p.done, pages: p.total }),
     });

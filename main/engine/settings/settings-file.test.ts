@@ -18,6 +18,12 @@ describe('settings file', () => {
     expect(twice.ui).toEqual({ language: 'pt-BR', theme: 'dark' });
   });
 
+  it('a patch of one nested field keeps its siblings (chat.models)', () => {
+    const withJudge = mergeSettings(defaultSettings, SettingsPatch.parse({ chat: { models: { judge: 'claude-x' } } }));
+    const both = mergeSettings(withJudge, SettingsPatch.parse({ chat: { models: { router: 'claude-y' } } }));
+    expect(both.chat.models).toMatchObject({ judge: 'claude-x', router: 'claude-y', specialist: null });
+  });
+
   it('round-trips through disk and fills fields a newer version added', () => {
     const file = tempFile();
     saveSettingsFile(file, mergeSettings(defaultSettings, { import: { chunkChars: 900 } }));

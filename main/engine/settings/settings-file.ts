@@ -37,7 +37,14 @@ function keepAside(file: string, problem: string): SettingsLoad {
 export function mergeSettings(current: Settings, patch: SettingsPatch, validate = true): Settings {
   const merged: Record<string, unknown> = { ...current };
   for (const [section, fields] of Object.entries(patch)) {
-    merged[section] = { ...(current as Record<string, object>)[section], ...(fields as object) };
+    const before = (current as Record<string, Record<string, unknown>>)[section] ?? {};
+    const next: Record<string, unknown> = { ...before };
+    for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
+      // One level deeper for nested groups (chat.models): a patch names only what it changes.
+      const old = before[key];
+      next[key] = value && typeof value === 'object' && !Array.isArray(value) && old && typeof old === 'object' ? { ...old, ...value } : value;
+    }
+    merged[section] = next;
   }
   return validate ? Settings.parse(merged) : (merged as Settings);
 }

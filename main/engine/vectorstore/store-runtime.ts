@@ -6,7 +6,7 @@ import type { EmbeddingCache } from '../embeddings/cache';
 import { embedWithCache } from '../embeddings/embed-with-cache';
 import type { EmbeddingProvider } from '../embeddings/provider';
 import { BscError, throwIfCancelled } from '../errors';
-import type { VectorSink } from '../ingest/index-document';
+import { type VectorSink, embeddingTextOf } from '../ingest/index-document';
 import type { Logger } from '../observability/log';
 import type { OperationContext } from '../operations';
 import { type QdrantRuntime, startQdrantRuntime } from '../qdrant/runtime';
@@ -157,7 +157,7 @@ export class StoreRuntime {
       const rows = page.all(after, BATCH) as ChunkRow[];
       if (rows.length === 0) break;
       const vectors = embedder
-        ? await embedWithCache(embedder.provider, embedder.cache, rows.map((r) => (r.context ? `${r.context}\n\n${r.text}` : r.text)), { signal: ctx.signal })
+        ? await embedWithCache(embedder.provider, embedder.cache, rows.map(embeddingTextOf), { signal: ctx.signal })
         : null;
       const points: VectorPoint[] = rows.map((r, i) => ({
         chunkId: r.id, documentId: r.document_id, lang: r.lang,

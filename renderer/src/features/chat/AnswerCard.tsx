@@ -4,6 +4,7 @@ import type { Answer, AnswerSource, JudgeReport, Perspective } from '../../../..
 import type { StageStep } from './answer-stream';
 import { AnswerMarkdown } from './AnswerMarkdown';
 import { distinctPageText, sourceTitle } from './source-label';
+import { describeStageDetail } from './stage-detail';
 import type { AnswerView } from './thread-items';
 
 type Props = {
@@ -155,7 +156,7 @@ function StageList({ steps, router, running }: { steps: StageStep[]; router: Ans
           <span>{label(s)}</span>
           <span className="sr-only">{s.state === 'finished' ? t('stage.done') : t('stage.running')}</span>
           {s.ms !== null && s.state === 'finished' && <span className="stage-ms">{t('stage.ms', { ms: Math.round(s.ms) })}</span>}
-          {s.detail && <span className="stage-detail">{s.detail}</span>}
+          <StageDetailText step={s} />
           {s.stage === 'route' && router && (
             <span className="stage-router" data-testid="router">
               {t('router.chose', { list })}{router.reason && <> — {t('router.reason', { reason: router.reason })}</>}
@@ -168,6 +169,13 @@ function StageList({ steps, router, running }: { steps: StageStep[]; router: Ans
   );
   if (running) return <div className="stages" role="status" aria-label={t('stage.progress')}>{body}</div>;
   return <details className="stages stages-done"><summary>{t('meta.details')}</summary>{body}</details>;
+}
+
+function StageDetailText({ step }: { step: StageStep }) {
+  const { t } = useTranslation('chat');
+  const d = describeStageDetail(step);
+  if (!d) return null;
+  return <span className="stage-detail">{'text' in d ? d.text : t(d.key, d.params)}</span>;
 }
 
 function JudgeView({ judge }: { judge: JudgeReport }) {

@@ -255,8 +255,20 @@ interface CueHit {
 function findCues(tokens: QuestionToken[]): CueHit[] {
   const used = tokens.map(() => false);
   const hits: CueHit[] = [];
+  // Where each stem occurs, per language: a cue is only tried where its first word is, which keeps
+  // long passages (the importer tags every chunk) as cheap as questions.
+  const starts = new Map<string, number[]>();
+  tokens.forEach((t, i) => {
+    for (const lang of ['pt', 'en'] as const) {
+      if (t.stop[lang]) continue;
+      const key = `${lang}:${t.stem[lang]}`;
+      const list = starts.get(key);
+      if (list) list.push(i);
+      else starts.set(key, [i]);
+    }
+  });
   for (const cue of CUES) {
-    for (let start = 0; start < tokens.length; start++) {
+    for (const start of starts.get(`${cue.lang}:${cue.stems[0]}`) ?? []) {
       const covered = matchAt(cue, tokens, start, used);
       if (covered === null) continue;
       const first = covered[0]!;

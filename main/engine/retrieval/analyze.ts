@@ -124,11 +124,23 @@ function restorePortugueseSuffix(token: string): string {
   return token;
 }
 
+// Snowball stemming dominates indexing time and a library repeats its words endlessly:
+// remember recent stems (bounded, cleared when full).
+const STEM_MEMO_LIMIT = 200_000;
+const stemMemo: Record<AnalyzedLanguage, Map<string, string>> = { pt: new Map(), en: new Map() };
+
 /** Stems one folded token; the result is folded too, so it matches what the index stores. */
 export function stemToken(token: string, lang: AnalyzedLanguage): string {
-  if (/^\p{N}+$/u.test(token)) return token;
-  if (lang === 'pt') return foldDiacritics(stemmers.pt.stem(restorePortugueseSuffix(token)));
-  return stemmers.en.stem(token);
+  const memo = stemMemo[lang];
+  const known = memo.get(token);
+  if (known !== undefined) return known;
+  let stem: string;
+  if (/^\p{N}+$/u.test(token)) stem = token;
+  else if (lang === 'pt') stem = foldDiacritics(stemmers.pt.stem(restorePortugueseSuffix(token)));
+  else stem = stemmers.en.stem(token);
+  if (memo.size >= STEM_MEMO_LIMIT) memo.clear();
+  memo.set(token, stem);
+  return stem;
 }
 
 /** Folded, stopword-free, stemmed terms of a text in one language ('other': folded tokens). */

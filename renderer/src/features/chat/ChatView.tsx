@@ -77,8 +77,10 @@ export function ChatView() {
   const items = useMemo(() => threadItems(messages, streams.values(), selectedId), [messages, streams, selectedId]);
   const running = useMemo(() => [...streams.values()].filter((s) => s.phase === 'running' && s.conversationId === selectedId && selectedId !== null), [streams, selectedId]);
 
+  // pushState, not location.hash: a history entry for the back button, without a hashchange that
+  // would make the app re-read its view from the hash.
   const select = useCallback((id: string | null) => {
-    window.location.hash = hashForConversation(id);
+    if (window.location.hash !== hashForConversation(id)) window.history.pushState(null, '', hashForConversation(id));
     setSelectedId(id);
   }, []);
 

@@ -66,7 +66,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   const dataDir = path.resolve((values['data-dir'] as string | undefined) ?? defaultDataDir());
   const listeners = new Set<(name: string, payload: unknown) => void>();
-  const { engine, handlers } = engineHandlersFor({ dataDir, emit: (e) => { for (const l of listeners) l(e.name, e.payload); } });
+  // Not primary: a CLI run may share the folder with a running app, which owns crash recovery.
+  const { engine, handlers } = engineHandlersFor({ dataDir, primary: false, emit: (e) => { for (const l of listeners) l(e.name, e.payload); } });
   try {
     return await command.run({
       args,

@@ -9,6 +9,7 @@ import { defaultLocalModelDir } from './embeddings/onnx-embeddings';
 import type { EmbeddingProvider } from './embeddings/provider';
 import { ImportQueue } from './ingest/import-queue';
 import { OperationRunner } from './operations';
+import { recoverInterruptedRestore } from './backup/restore';
 import { type ContextCache, openContextCache } from './ingest/contextualize';
 import type { ChatModel } from './llm/chat-model';
 import { createChatModel } from './llm/models';
@@ -41,6 +42,11 @@ export interface EngineOptions {
   log?: Logger;
   /** How many times the host has restarted this engine (shown in Status). */
   restarts?: number;
+  /**
+   * False for a CLI run that may share the data folder with a running app or server: it then
+   * leaves crash recovery (resuming imports, failing interrupted operations, restores) to the app.
+   */
+  primary?: boolean;
 }
 
 const DB_RETRY_MS = 5_000;
@@ -56,6 +62,7 @@ export class Engine {
   private db: AppDatabase | null = null;
   private dbError: BscError | null = null;
   private dbTriedAt = 0;
+  private quiesced = false;
   private readonly startedAt = Date.now();
   private readonly emit: EmitEvent;
   private library: { repo: LibraryRepository; queue: ImportQueue } | null = null;
@@ -73,8 +80,13 @@ export class Engine {
     this.paths = dataPaths(opts.dataDir);
     this.emit = opts.emit ?? (() => {});
     let dirProblem: string | null = null;
+    let recovered: ReturnType<typeof recoverInterruptedRestore> | null = null;
+    let recoveryError: unknown = null;
     try {
       fs.mkdirSync(this.paths.root, { recursive: true });
+      // A restore killed mid-swap is finished or rolled back before anything reads the files
+      // (by any engine, CLI included: a half-swapped folder must never be opened).
+      try { recovered = recoverInterruptedRestore(this.paths.root); } catch (err) { recoveryError = err; }
     } catch (err) {
       dirProblem = (err as Error).message;
     }
@@ -87,7 +99,14 @@ export class Engine {
     });
     if (dirProblem) this.log.error('data folder unavailable', { dir: this.paths.root, error: dirProblem });
     if (loaded.problem) this.log.warn('settings reset to defaults', { problem: loaded.problem });
+    if (recovered && (recovered.rolledBack || recovered.removed.length)) this.log.warn('interrupted restore recovered', recovered);
+    if (recoveryError) this.log.error('could not recover an interrupted restore', { error: recoveryError });
     this.tryOpenDatabase();
+  }
+
+  /** The engine that owns the data folder's background work (server/desktop), not a CLI run beside it. */
+  get isPrimary(): boolean {
+    return this.opts.primary !== false;
   }
 
   private tryOpenDatabase(): void {
@@ -129,8 +148,8 @@ export class Engine {
     });
     this.library = { repo, queue };
     if (this.settings.vectorStore.mode !== 'embedded') void this.stores().ensureConnected().catch((err: unknown) => this.log.warn('vector store not connected', { error: err }));
-    this.ops = new OperationRunner(db, (op) => this.send({ name: 'onOperation', payload: op }), this.log);
-    queue.resumeAfterRestart();
+    this.ops = new OperationRunner(db, (op) => this.send({ name: 'onOperation', payload: op }), this.log, { markInterrupted: this.isPrimary });
+    if (this.isPrimary) queue.resumeAfterRestart();
   }
 
   /** The configured embedding provider with its cache, or null (BM25 only). Built on first use. */
@@ -270,6 +289,7 @@ export class Engine {
 
   /** The database, reopened lazily after a failure (the user may have fixed the folder). */
   database(): AppDatabase {
+    if (this.quiesced) throw new BscError('DB_BUSY', 'The library is being restored; try again in a moment.');
     if (!this.db && Date.now() - this.dbTriedAt > DB_RETRY_MS) this.tryOpenDatabase();
     if (!this.db) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
     return this.db;
@@ -365,7 +385,9 @@ export class Engine {
     this.library = null;
     this.db?.close();
     this.db = null;
+    this.quiesced = true;
     return () => {
+      this.quiesced = false;
       this.tryOpenDatabase();
       if (this.dbError) throw this.dbError;
     };

@@ -30,7 +30,7 @@ export class OperationRunner {
   private readonly running = new Map<string, { controller: AbortController; startedMs: number; lastEmit: number; kind: Kind }>();
   private readonly s;
 
-  constructor(private readonly db: AppDatabase, private readonly emit: (op: Operation) => void, private readonly log: Logger) {
+  constructor(private readonly db: AppDatabase, private readonly emit: (op: Operation) => void, private readonly log: Logger, opts: { markInterrupted?: boolean } = {}) {
     this.s = {
       insert: db.prepare(`INSERT INTO operations (id, kind, state, stage, started_at) VALUES (?, ?, 'running', ?, ?)`),
       progress: db.prepare('UPDATE operations SET stage = ?, done = ?, total = ? WHERE id = ?'),
@@ -39,7 +39,8 @@ export class OperationRunner {
       recent: db.prepare('SELECT * FROM operations ORDER BY started_at DESC LIMIT 50'),
       interrupted: db.prepare(`UPDATE operations SET state = 'failed', error_code = 'INTERNAL', error = 'Interrupted: Agente BSC stopped while this was running. Nothing was changed; start it again.', finished_at = ? WHERE state = 'running' RETURNING id, kind`),
     };
-    for (const r of this.s.interrupted.all(new Date().toISOString()) as Array<{ id: string; kind: string }>) {
+    const interrupted = opts.markInterrupted === false ? [] : (this.s.interrupted.all(new Date().toISOString()) as Array<{ id: string; kind: string }>);
+    for (const r of interrupted) {
       this.log.warn('operation interrupted by a restart', { operation: r.id, kind: r.kind });
     }
   }

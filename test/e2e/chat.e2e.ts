@@ -50,16 +50,17 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     await page.getByTestId('sample-ready').waitFor({ timeout: 30_000 });
 
     // Record what the page is told and what it shows while the answer is written.
-    await page.evaluate(() => {
+    await page.evaluate(() => new Promise<void>((opened) => {
       const w = window as unknown as { seenEvents: string[]; seenStates: string[] };
       w.seenEvents = [];
       w.seenStates = [];
       const es = new EventSource('/events');
+      es.addEventListener('open', () => opened(), { once: true });
       es.addEventListener('onAnswer', (e) => w.seenEvents.push((JSON.parse((e as MessageEvent<string>).data) as { type: string }).type));
       new MutationObserver(() => {
         for (const el of document.querySelectorAll('[data-testid="answer"]')) w.seenStates.push(`${el.getAttribute('data-status')}:${el.querySelector('[data-testid="stages"]') ? 'stages' : ''}`);
       }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-    });
+    }));
 
     const input = page.getByTestId('question-input');
     await input.fill(QUESTION);
@@ -196,6 +197,14 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     await item.waitFor({ state: 'detached' });
     await search.fill('');
     await item.waitFor();
+
+    // New conversation, then Back: the conversation opens again from the history.
+    await page.getByTestId('new-conversation').click();
+    await page.getByTestId('chat-empty').waitFor();
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/chat');
+    await page.goBack();
+    await page.getByTestId('answer').first().waitFor();
+    expect(await page.getByTestId('chat-title').textContent()).toBe('Indicadores financeiros');
 
     // Delete asks first, inline; confirming removes it and returns to a new conversation.
     await item.getByTestId('delete').click();

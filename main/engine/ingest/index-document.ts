@@ -139,11 +139,19 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
   const drafts = chunkPages(doc.pages, { chunkChars: settings.import.chunkChars, overlapChars: settings.import.overlapChars });
   if (drafts.length === 0) throw new BscError('NO_TEXT', `No extractable text in "${req.filename}" (${doc.pageCount} pages).`, { pageCount: doc.pageCount });
   const firstId = deps.allocateChunkIds(drafts.length);
-  const chunks: NewChunk[] = drafts.map((d, i) => {
+  // Tagging and analysing run on the engine's event loop: yield every slice so answers and
+  // other requests keep flowing while a large document is indexed.
+  const chunks: NewChunk[] = [];
+  for (let i = 0; i < drafts.length; i++) {
+    if (i > 0 && i % 32 === 0) {
+      await new Promise((r) => setImmediate(r));
+      throwIfCancelled(signal);
+    }
+    const d = drafts[i]!;
     const chunkLang = d.text.length > 200 ? detectLanguage(d.text) : 'other';
     const effective = chunkLang === 'other' ? lang : chunkLang;
     const routed = routeToPerspectives(d.text);
-    return {
+    chunks.push({
       id: firstId + i,
       ord: d.ord,
       pageStart: d.pageStart,
@@ -154,8 +162,8 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       lang: effective,
       perspectives: routed.needsClarification ? [] : routed.perspectives,
       terms: analyzeForIndex([d.headingPath.join(' '), d.text].join('\n'), (effective ?? 'other') as 'pt' | 'en' | 'other'),
-    };
-  });
+    });
+  }
   progress({ stage: 'chunking', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
 
   const warnings = [...doc.warnings];

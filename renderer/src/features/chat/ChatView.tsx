@@ -18,6 +18,7 @@ type Loaded = { conversation: Conversation; messages: ChatMessage[] };
 type OpenSource = { answerKey: string; source: AnswerSource };
 
 const selectedFromHash = () => conversationIdFromHash(window.location.hash) ?? null;
+const NO_MESSAGES: ChatMessage[] = [];
 
 export function ChatView() {
   const { t } = useTranslation('chat');
@@ -42,7 +43,8 @@ export function ChatView() {
       if (id !== undefined) setSelectedId(id);
     };
     window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    window.addEventListener('popstate', onHash);
+    return () => { window.removeEventListener('hashchange', onHash); window.removeEventListener('popstate', onHash); };
   }, []);
 
   const selectedRef = useRef(selectedId);
@@ -73,7 +75,7 @@ export function ChatView() {
     }
   }, [streams, load, refreshList, settled]);
 
-  const messages = loaded?.conversation.id === selectedId ? loaded.messages : [];
+  const messages = loaded?.conversation.id === selectedId ? loaded.messages : NO_MESSAGES;
   const items = useMemo(() => threadItems(messages, streams.values(), selectedId), [messages, streams, selectedId]);
   const running = useMemo(() => [...streams.values()].filter((s) => s.phase === 'running' && s.conversationId === selectedId && selectedId !== null), [streams, selectedId]);
 

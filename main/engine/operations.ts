@@ -27,7 +27,7 @@ const PROGRESS_EVERY_MS = 200;
  * is marked failed with the reason, never left "running" forever.
  */
 export class OperationRunner {
-  private readonly running = new Map<string, { controller: AbortController; startedMs: number; lastEmit: number; kind: Kind }>();
+  private readonly running = new Map<string, { controller: AbortController; startedMs: number; lastEmit: number; kind: Kind; stage: string }>();
   private readonly s;
 
   constructor(private readonly db: AppDatabase, private readonly emit: (op: Operation) => void, private readonly log: Logger, opts: { markInterrupted?: boolean } = {}) {
@@ -75,7 +75,7 @@ export class OperationRunner {
     const id = randomUUID();
     this.s.insert.run(id, kind, 'starting', new Date().toISOString());
     const controller = new AbortController();
-    const run = { controller, startedMs: Date.now(), lastEmit: 0, kind };
+    const run = { controller, startedMs: Date.now(), lastEmit: 0, kind, stage: 'starting' };
     this.running.set(id, run);
     const op = this.get(id)!;
     this.emit(op);
@@ -84,7 +84,10 @@ export class OperationRunner {
       progress: (stage, done, total) => {
         this.s.progress.run(stage, done, total, id);
         const now = Date.now();
-        if (now - run.lastEmit < PROGRESS_EVERY_MS) return;
+        // A new stage always goes out (the UI and the CLI name it); ticks within a stage are throttled.
+        const newStage = stage !== run.stage;
+        run.stage = stage;
+        if (!newStage && now - run.lastEmit < PROGRESS_EVERY_MS) return;
         run.lastEmit = now;
         const elapsed = now - run.startedMs;
         const eta = done > 0 && total > done ? Math.round((elapsed / done) * (total - done)) : null;

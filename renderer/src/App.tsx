@@ -16,7 +16,8 @@ const VIEWS = ['chat', 'library', 'backup', 'settings', 'status'] as const;
 type View = (typeof VIEWS)[number];
 
 function viewFromHash(): View {
-  const v = window.location.hash.replace(/^#\/?/, '');
+  // '#/chat/<conversation id>' is still the chat view: the feature reads the rest of the hash.
+  const v = window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
   return (VIEWS as readonly string[]).includes(v) ? (v as View) : 'status';
 }
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { decodeHeadingPath } from '../db/library';
 import { isAbortError, throwIfCancelled } from '../errors';
 import type { VectorFilter, VectorStore } from '../vectorstore/port';
-import { analyzeTerms, foldDiacritics } from './analyze';
+import { analyzeTerms, detectLanguage, foldDiacritics, tokenize } from './analyze';
 import type { AnalyzedLanguage, DetectedLanguage } from './analyze';
 
 export type RetrievalMode = 'hybrid' | 'bm25' | 'dense';
@@ -82,9 +82,23 @@ function chunkRowsStatement(db: Database.Database): Database.Statement {
 
 /** The query's terms as the index holds them: analysed in every library language (plain folded tokens when none is known). */
 export function analyzeQuery(query: string, libraryLangs: AnalyzedLanguage[]): string[] {
-  const langs: DetectedLanguage[] = libraryLangs.length ? libraryLangs : ['other'];
-  return [...new Set(langs.flatMap((lang) => analyzeTerms(query, lang)))];
+  // A question in a language the library has is analysed in that language only: a Portuguese
+  // word run through the English stemmer matches nothing useful and only adds noise.
+  const asked = detectLanguage(query);
+  const langs: DetectedLanguage[] = asked !== 'other' && libraryLangs.includes(asked) ? [asked] : libraryLangs.length ? libraryLangs : ['other'];
+  const content = tokenize(query).filter((t) => !QUESTION_FILLERS.has(t)).join(' ');
+  return [...new Set(langs.flatMap((lang) => analyzeTerms(content, lang)))];
 }
+
+/**
+ * Verbs that carry the question's form, not its subject ("which indicators should I use"): kept
+ * in the index, left out of queries, where their rarity in the library would outweigh the subject.
+ */
+const QUESTION_FILLERS = new Set([
+  'usar', 'utilizar', 'fazer', 'ter', 'ser', 'estar', 'haver', 'existe', 'existem', 'deve', 'devo', 'devem', 'devemos',
+  'posso', 'pode', 'podem', 'podemos', 'preciso', 'precisa', 'precisam', 'sao', 'seria', 'seriam', 'explique', 'explica', 'diga',
+  'use', 'using', 'do', 'does', 'should', 'can', 'could', 'would', 'need', 'make', 'get', 'explain', 'tell',
+]);
 
 /**
  * Searches the library: BM25, dense or both fused, then joins the hits to their chunk, document

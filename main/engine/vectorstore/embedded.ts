@@ -70,6 +70,8 @@ interface StoreStatements {
   deleteDocumentFilters: Database.Statement;
   bm25: Database.Statement;
   bm25Filtered: Database.Statement;
+  docFreq: Database.Statement;
+  chunkCount: Database.Statement;
   count: Database.Statement;
   /** Prepared once the vec0 table exists. */
   vectors: VectorStatements | null;
@@ -101,14 +103,16 @@ function statementsOf(db: Db): StoreStatements {
     CREATE INDEX IF NOT EXISTS chunk_filters_document ON chunk_filters(document_id);`);
   const bm25Sql = (filtered: boolean) =>
     filtered
-      ? `SELECT chunks_fts.rowid AS chunk_id, bm25(chunks_fts) AS rank
+      ? `SELECT chunks_fts.rowid AS chunk_id, bm25(chunks_fts) AS rank, chunks_fts.terms AS terms
          FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
          WHERE chunks_fts MATCH @match
            AND (@docs IS NULL OR c.document_id IN (SELECT value FROM json_each(@docs)))
            AND (@langs IS NULL OR c.lang IN (SELECT value FROM json_each(@langs)))
            AND (@mask = 0 OR c.id IN (SELECT chunk_id FROM chunk_filters WHERE (perspectives & @mask) != 0))
          ORDER BY rank LIMIT @k`
-      : `SELECT rowid AS chunk_id, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY rank LIMIT @k`;
+      : `SELECT rowid AS chunk_id, bm25(chunks_fts) AS rank, terms FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY rank LIMIT @k`;
+  // Document frequencies for the re-scoring below; a temp table, so the schema is untouched.
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_vocab USING fts5vocab(main, chunks_fts, row)');
   s = {
     upsertFilter: db.prepare(`INSERT INTO chunk_filters (chunk_id, document_id, lang, perspectives) VALUES (?, ?, ?, ?)
       ON CONFLICT (chunk_id) DO UPDATE SET document_id = excluded.document_id, lang = excluded.lang, perspectives = excluded.perspectives`),
@@ -117,6 +121,8 @@ function statementsOf(db: Db): StoreStatements {
     bm25: db.prepare(bm25Sql(false)),
     bm25Filtered: db.prepare(bm25Sql(true)),
     count: db.prepare('SELECT count(*) AS n FROM chunk_filters'),
+    docFreq: db.prepare('SELECT doc FROM temp.chunks_fts_vocab WHERE term = ?'),
+    chunkCount: db.prepare('SELECT count(*) AS n FROM chunks'),
     vectors: null,
     provisional: db.inTransaction,
   };
@@ -224,6 +230,43 @@ export function dropEmbeddedIndexSync(db: Db): void {
   prepared.delete(db);
 }
 
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
+/**
+ * BM25 over FTS5's candidates with an IDF that never goes to zero (Lucene's
+ * ln(1 + (N − n + 0.5)/(n + 0.5))). FTS5's own bm25() clamps the IDF of a term found in more than
+ * half the chunks to almost nothing — and in a BSC library "indicador" and "perspectiva" are in
+ * most chunks, so its ranking was decided by incidental rare words. Exported for its test.
+ */
+export function rescoreBm25(rows: ReadonlyArray<{ chunk_id: number; terms: string }>, queryTerms: string[], docFreq: (term: string) => number, totalChunks: number): VectorHit[] {
+  if (rows.length === 0) return [];
+  const docs = rows.map((r) => {
+    const tf = new Map<string, number>();
+    const words = r.terms.split(/\s+/).filter(Boolean);
+    for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    return { id: r.chunk_id, tf, len: words.length };
+  });
+  const avgdl = docs.reduce((a, d) => a + d.len, 0) / docs.length || 1;
+  const n = Math.max(totalChunks, 1);
+  const idf = new Map(queryTerms.map((t) => {
+    const df = Math.min(docFreq(t), n);
+    return [t, Math.log(1 + (n - df + 0.5) / (df + 0.5))];
+  }));
+  return docs
+    .map((d, order) => {
+      let score = 0;
+      for (const t of queryTerms) {
+        const f = d.tf.get(t);
+        if (!f) continue;
+        score += (idf.get(t) ?? 0) * ((f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + BM25_B * (d.len / avgdl))));
+      }
+      return { chunkId: d.id, score, order };
+    })
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map(({ chunkId, score }) => ({ chunkId, score }));
+}
+
 export interface EmbeddedStoreOptions {
   /** The embedding model's dimensions; absent or 0 when there is no embedder or they are not known yet. */
   dimensions?: number;
@@ -253,9 +296,9 @@ export function createEmbeddedStore(db: Db, opts: EmbeddedStoreOptions = {}): Ve
     if (!match) return [];
     const s = statementsOf(db);
     const params = filterParams(filter);
-    const rows = (params ? s.bm25Filtered.all({ match, k, ...params }) : s.bm25.all({ match, k })) as Array<{ chunk_id: number; rank: number }>;
-    // FTS5's bm25() is negated so that ORDER BY ascending puts the best first.
-    return rows.map((r) => ({ chunkId: r.chunk_id, score: -r.rank }));
+    const candidates = Math.max(k * 10, 200);
+    const rows = (params ? s.bm25Filtered.all({ match, k: candidates, ...params }) : s.bm25.all({ match, k: candidates })) as Array<{ chunk_id: number; rank: number; terms: string }>;
+    return rescoreBm25(rows, [...new Set(terms.split(/\s+/).filter(Boolean))], (t) => (s.docFreq.get(t) as { doc: number } | undefined)?.doc ?? 0, (s.chunkCount.get() as { n: number }).n).slice(0, k);
   }
 
   return {

@@ -1,3 +1,4 @@
+import { searchInBothLanguages } from './translate-query';
 import type { Engine } from '../engine';
 import { embedWithCache } from '../embeddings/embed-with-cache';
 import { BscError } from '../errors';
@@ -72,5 +73,8 @@ export function pipelineDepsFor(engine: Engine, opts: { chatTuning?: ChatTuning 
       notes.push(`Reranking is off: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  return { settings, models, notes, offlineReason, search: librarySearch(engine), reranker };
+  const search = models
+    ? searchInBothLanguages(librarySearch(engine), (models as PipelineModels).router, () => engine.lib().repo.languages())
+    : librarySearch(engine);
+  return { settings, models, notes, offlineReason, search, reranker };
 }

@@ -77,6 +77,7 @@ const roleOf = (r: ChatRequestRecord): string => {
   if (p.includes('You are the specialist for the')) return 'specialist';
   if (p.includes('You write the final answer')) return 'synthesizer';
   if (p.includes('You are the judge')) return 'judge';
+  if (p.includes("Translate the user's search question")) return 'translate';
   return 'unknown';
 };
 
@@ -89,6 +90,9 @@ function scriptedModel(opts: { route?: Perspective[]; judge?: (r: ChatRequestRec
     switch (roleOf(r)) {
       case 'condense':
         return 'Quais indicadores usar na perspectiva dos clientes?';
+      case 'translate':
+        // The sample library mixes Portuguese and English: the question is also searched in English.
+        return 'Which indicators should be used in the balanced scorecard?';
       case 'router':
         return JSON.stringify({ perspectives: opts.route ?? ['financial', 'customer', 'process', 'learning'], reason: 'Pergunta geral sobre o BSC.', needsClarification: false, clarifyingQuestion: null });
       case 'specialist': {
@@ -126,7 +130,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
         ? JSON.stringify({ completeness: 0.8, grounding: 0.4, citationQuality: 0.5, verdict: 'fail', feedback, claims: [{ sentence: 'Resposta direta.', citations: [], supported: false, reason: 'sem citação' }] })
         : JSON.stringify({ completeness: 0.9, grounding: 0.85, citationQuality: 0.9, verdict: 'pass', feedback: 'Agora está sustentada.', claims: [{ sentence: 'Resposta revisada.', citations: [], supported: false, reason: 'frase sem citação' }] }),
     });
-    queue(12, respond);
+    queue(13, respond);
 
     const receipt = runtime.ask({ question: 'Como montar um Balanced Scorecard completo para uma cooperativa?' });
     const answer = (await receipt.finished)!;
@@ -135,7 +139,8 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
     expect(Answer.parse(answer)).toBeTruthy();
 
     // One router, four specialists, synthesizer, judge, refined synthesizer, judge again.
-    expect(standin.requests.map(roleOf)).toEqual(['router', 'specialist', 'specialist', 'specialist', 'specialist', 'synthesizer', 'judge', 'synthesizer', 'judge']);
+    expect(standin.requests.map(roleOf)).toEqual(['router', 'translate', 'specialist', 'specialist', 'specialist', 'specialist', 'synthesizer', 'judge', 'synthesizer', 'judge']);
+    expect(answer.retrieval.notes.join(' ')).toMatch(/Also searched in English: “Which indicators/);
     const specialistPrompts = standin.requests.filter((r) => roleOf(r) === 'specialist').map((r) => /specialist for the (.+?) perspective/.exec(r.promptText)![1]);
     expect(new Set(specialistPrompts)).toEqual(new Set((['financial', 'customer', 'process', 'learning'] as const).map(englishName)));
 
@@ -193,7 +198,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
   it('retries a 429 before the first token and answers', async () => {
     useStandin();
     standin.script.fail(429, { retryAfter: 0 });
-    queue(8, scriptedModel({ route: ['financial'] }));
+    queue(9, scriptedModel({ route: ['financial'] }));
     const answer = (await runtime.ask({ question: 'Quais indicadores financeiros usar no BSC?' }).finished)!;
     expect(answer.status).toBe('complete');
     expect(answer.kind).toBe('generated');
@@ -205,7 +210,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
   it('stores an answer whose provider died mid-stream as partial, with a clear error event', async () => {
     useStandin();
     const respond = scriptedModel({ route: ['customer'] });
-    queue(2, respond); // router, one specialist
+    queue(3, respond); // router, the English translation, one specialist
     standin.script.dropAfterChars(40, 'Resposta direta. O NPS mede a lealdade dos clientes [1]. E mais texto que nunca chega ao cliente.', { chunkSize: 10 });
     const receipt = runtime.ask({ question: 'Como medir a satisfação dos clientes?' });
     const answer = (await receipt.finished)!;
@@ -225,7 +230,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
 
   it('cancel stops the answer mid-stream and closes the provider connection', async () => {
     useStandin();
-    queue(2, scriptedModel({ route: ['process'] }));
+    queue(3, scriptedModel({ route: ['process'] }));
     standin.script.reply('Resposta direta. '.repeat(60), { chunkSize: 6, delayMs: 20 });
     const receipt = runtime.ask({ question: 'Como reduzir o lead time dos processos internos?' });
     const until = Date.now() + 10_000;
@@ -257,7 +262,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
 
   it('condenses a follow-up with the conversation\'s history before routing', async () => {
     useStandin();
-    queue(20, scriptedModel());
+    queue(22, scriptedModel());
     const first = (await runtime.ask({ question: 'Quais indicadores usar na perspectiva financeira?' }).finished)!;
     standin.requests.length = 0;
     const follow = (await runtime.ask({ question: 'E para clientes?', conversationId: first.conversationId }).finished)!;
@@ -272,7 +277,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
   it('measures the specialists running in parallel', async () => {
     useStandin();
     standin.script.latencyMs = 150;
-    queue(10, scriptedModel());
+    queue(11, scriptedModel());
     const answer = (await runtime.ask({ question: 'Como o BSC equilibra as quatro perspectivas numa empresa de transporte?' }).finished)!;
     const m = pipelineMeasures(answer);
     console.log(`[measure] 4 specialists at 150 ms each: phase ${m.specialistsWallMs} ms, slowest ${m.slowestSpecialistMs} ms, ratio ${m.parallelRatio}; wall ${m.wallMs} ms; engine time to first token ${m.engineToFirstTokenMs} ms (first token at ${m.firstTokenMs} ms)`);

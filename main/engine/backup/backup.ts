@@ -17,7 +17,7 @@ export const SETTINGS_ENTRY = 'settings.json';
 export const DOCUMENTS_PREFIX = 'documents/';
 
 /** What a backup reads from the engine; a Pick so tests and the restore's safety backup can pass a real Engine. */
-export type BackupSource = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log'>;
+export type BackupSource = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log'> & Partial<Pick<Engine, 'stores'>>;
 
 export interface BackupOptions {
   outPath?: string;
@@ -118,6 +118,18 @@ export async function createBackup(engine: BackupSource, opts: BackupOptions = {
         documents++;
       }
     }
+    // A Qdrant store's collection goes in as Qdrant's own snapshot when it can be taken.
+    let qdrantSnapshot = false;
+    if (settings.vectorStore.mode !== 'embedded' && engine.stores) {
+      report('snapshotting Qdrant', dbBytes + cacheBytes);
+      const snapFile = path.join(work, 'qdrant.snapshot');
+      const snap = await engine.stores().snapshotTo(snapFile, ctx.signal);
+      if (snap) {
+        files.push({ name: `qdrant/${settings.vectorStore.collection}.snapshot`, path: snapFile });
+        qdrantSnapshot = true;
+      }
+    }
+    throwIfCancelled(ctx.signal);
     const settingsFile = path.join(work, 'settings.json');
     fs.writeFileSync(settingsFile, `${JSON.stringify(settingsWithoutSecrets(settings), null, 2)}\n`);
     files.push({ name: SETTINGS_ENTRY, path: settingsFile });
@@ -135,8 +147,8 @@ export async function createBackup(engine: BackupSource, opts: BackupOptions = {
       counts: snapshot.counts,
       embeddingFingerprint: embeddingFingerprintOf(engine, settings, snapshot.vectorDims),
       // The embedded store's vectors live in the database, so they travel with it. Qdrant modes are
-      // not wired to a snapshot yet: the restore rebuilds their index from the database.
-      vectorStore: { mode: settings.vectorStore.mode, snapshot: settings.vectorStore.mode === 'embedded' ? 'included' : 'rebuild-on-restore' },
+      // Embedded vectors live in the database; a Qdrant collection is a snapshot when one was taken.
+      vectorStore: { mode: settings.vectorStore.mode, snapshot: settings.vectorStore.mode === 'embedded' || qdrantSnapshot ? 'included' : 'rebuild-on-restore' },
     };
     const written = await writeBackupArchive({
       outPath,

@@ -52,7 +52,7 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-export type RestoreEngine = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log' | 'quiesce' | 'lib' | 'send' | 'updateSettings'>;
+export type RestoreEngine = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log' | 'quiesce' | 'lib' | 'send' | 'updateSettings'> & Partial<Pick<Engine, 'stores'>>;
 
 /**
  * Replaces the library with a backup's, or leaves it exactly as it was.
@@ -356,8 +356,17 @@ function processAlive(pid: number): boolean {
 async function rebuildVectorIndexIfNeeded(engine: RestoreEngine, manifest: BackupManifest, notes: string[], signal?: AbortSignal): Promise<RestoreResult['vectorIndex']> {
   const settings = engine.currentSettings();
   if (settings.vectorStore.mode !== 'embedded') {
-    notes.push(`The ${settings.vectorStore.mode} vector store is not wired to restores yet: rebuild its index from Settings once it runs.`);
-    return 'needs-rebuild';
+    // The collection is derived data: rebuilt from the restored database and embedding cache
+    // (a snapshot in the archive is kept for people, but rebuilding is always consistent with the database).
+    if (!engine.stores) return 'needs-rebuild';
+    try {
+      const out = await engine.stores().rebuildInto(settings.vectorStore.mode, { signal: signal ?? new AbortController().signal, progress: () => {} });
+      notes.push(`The ${settings.vectorStore.mode} Qdrant index was rebuilt from the restored library (${out.points} chunks, ${out.embeddedNow} newly embedded).`);
+      return 'rebuilt';
+    } catch (err) {
+      notes.push(`The ${settings.vectorStore.mode} Qdrant index could not be rebuilt now (${(err as Error).message}); rebuild it from Settings → Vector store.`);
+      return 'needs-rebuild';
+    }
   }
   let embedder;
   try {

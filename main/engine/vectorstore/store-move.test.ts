@@ -6,6 +6,9 @@ import type { ImportJob } from '../../../preload/contract';
 import { type OpenAIStandin, startOpenAIStandin } from '../../../test/standins/openai-standin';
 import { type QdrantStandin, startQdrantStandin } from '../../../test/standins/qdrant-standin';
 import { specAvailable } from '../../../test/standins/spec-validator';
+import { createBackup } from '../backup/backup';
+import { restoreBackup } from '../backup/restore';
+import { readBackupManifest } from '../backup/retention';
 import { Engine } from '../engine';
 import { silentLog } from '../observability/log';
 
@@ -73,6 +76,21 @@ describe.skipIf(!specAvailable('qdrant'))('moving the library between the embedd
     expect(mean).toBeGreaterThanOrEqual(0.6);
     expect(qdrant.violations).toEqual([]);
     expect(qdrant.responseViolations).toEqual([]);
+  });
+
+  it('backs up the Qdrant collection as a snapshot and rebuilds it on restore', async () => {
+    const out = path.join(dir, 'qdrant-mode.bscbackup');
+    await createBackup(engine, { outPath: out });
+    const manifest = (await readBackupManifest(out))!;
+    expect(manifest.vectorStore).toEqual({ mode: 'external', snapshot: 'included' });
+    expect(manifest.entries.map((e) => e.name)).toContain('qdrant/agente_bsc.snapshot');
+    const points = (await engine.stores().status()).points;
+    await engine.stores().active().drop(); // lose the collection
+    expect((await engine.stores().status()).points).toBe(0);
+    const restored = await restoreBackup(engine, out);
+    expect(restored.vectorIndex).toBe('rebuilt');
+    expect((await engine.stores().status()).points).toBe(points);
+    expect(qdrant.violations).toEqual([]);
   });
 
   it('imports straight into Qdrant in Qdrant mode, and moves back to the embedded store', async () => {

@@ -176,6 +176,26 @@ export class StoreRuntime {
     return { mode: target, points: done, embeddedNow };
   }
 
+  /**
+   * A snapshot of our Qdrant collection, downloaded to `file`, for a backup. Null when the store is
+   * embedded (its vectors are in the database) or the snapshot cannot be taken (the backup then
+   * says the index will be rebuilt on restore).
+   */
+  async snapshotTo(file: string, signal?: AbortSignal): Promise<{ bytes: number; sha256: string } | null> {
+    if (this.mode === 'embedded') return null;
+    try {
+      await this.ensureConnected(signal);
+      const q = this.qdrant;
+      if (!q) return null;
+      const snap = await q.store.createSnapshot();
+      return await q.store.downloadSnapshot(snap.name, file, { signal, checksum: snap.checksum });
+    } catch (err) {
+      if (err instanceof BscError && err.code === 'CANCELLED') throw err;
+      this.deps.log.warn('Qdrant snapshot for the backup failed; the index will be rebuilt on restore', { error: err });
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
     await this.qdrant?.runtime.stop().catch(() => {});
     this.qdrant = null;

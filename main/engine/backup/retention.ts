@@ -133,3 +133,25 @@ export async function listBackupFiles(folder: string, state: BackupState): Promi
   }
   return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
+
+/**
+ * Deletes `.partial` archives a killed backup left behind, once they are a day old (a younger one
+ * may belong to a backup running in another process right now). They were never listed.
+ */
+export function sweepStalePartials(folder: string, now: Date, maxAgeMs = 86_400_000): string[] {
+  if (!fs.existsSync(folder)) return [];
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(folder)) {
+    if (!name.endsWith('.partial')) continue;
+    const full = path.join(folder, name);
+    try {
+      if (now.getTime() - fs.statSync(full).mtimeMs > maxAgeMs) {
+        fs.rmSync(full, { force: true });
+        removed.push(name);
+      }
+    } catch {
+      // Gone already.
+    }
+  }
+  return removed;
+}

@@ -8,7 +8,7 @@ import { Engine, engineHandlers } from '../engine';
 import { backupHandlers, schedulers } from '../handlers/backup-handlers';
 import { silentLog } from '../observability/log';
 import { backupStatePath, readBackupState } from './backup-state';
-import { backupFileName, backupKindOf, backupsToPrune } from './retention';
+import { backupFileName, backupKindOf, backupsToPrune, sweepStalePartials } from './retention';
 import { dueSlot, latestSlot, scheduleWarning } from './schedule';
 
 const sched = (over: Partial<Settings['backup']>): Settings['backup'] => ({ ...defaultSettings.backup, ...over });
@@ -134,3 +134,22 @@ describe('the scheduler over a real engine', () => {
 function backupHandlersWithClock(engine: Engine, now: () => Date) {
   return backupHandlers(engine, { now, schedulerIntervalMs: 3_600_000 });
 }
+
+describe('stale partial archives', () => {
+  it('are swept once a day old, fresh ones are left alone', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-partials-'));
+    try {
+      const old = path.join(dir, 'agente-bsc-20260101-000000.bscbackup.partial');
+      const fresh = path.join(dir, 'agente-bsc-20260102-000000.bscbackup.partial');
+      const kept = path.join(dir, 'agente-bsc-20260101-000000.bscbackup');
+      for (const f of [old, fresh, kept]) fs.writeFileSync(f, 'x');
+      const now = new Date('2026-01-03T00:00:00Z');
+      fs.utimesSync(old, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+      fs.utimesSync(fresh, new Date('2026-01-02T12:00:00Z'), new Date('2026-01-02T12:00:00Z'));
+      expect(sweepStalePartials(dir, now)).toEqual([path.basename(old)]);
+      expect(fs.existsSync(fresh) && fs.existsSync(kept)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

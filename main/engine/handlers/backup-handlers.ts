@@ -6,6 +6,7 @@ import { backupFolder, createBackup, type ProgressContext } from '../backup/back
 import { backupStatePath, recordVerification } from '../backup/backup-state';
 import { RESTORE_MARKER, restoreBackup } from '../backup/restore';
 import { listBackupFiles, pruneScheduledBackups } from '../backup/retention';
+import { sweepStalePartials } from '../backup/retention';
 import { observeSchedule, scheduleWarning, startBackupScheduler, type BackupScheduler } from '../backup/schedule';
 import { verifyBackup } from '../backup/verify';
 import { LATEST_SCHEMA_VERSION } from '../db/migrate';
@@ -44,6 +45,11 @@ export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}):
     return engine.operations().start('backup', (ctx) => createBackup(engine, { ...input, now: now() }, ctx));
   };
 
+  // Scheduled backups and clean-up belong to the app or server, not to a CLI run beside them.
+  if (engine.isPrimary) {
+    const removed = sweepStalePartials(backupFolder(engine), now());
+    if (removed.length) engine.log.info('half-written backups from an interrupted run removed', { removed });
+  }
   const scheduler = startBackupScheduler({
     dataDir: engine.paths.root,
     schedule: () => engine.currentSettings().backup,
@@ -63,6 +69,7 @@ export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}):
     },
   });
   schedulers.set(engine, scheduler);
+  if (!engine.isPrimary) scheduler.stop();
   engine.onClose(() => scheduler.stop());
 
   const archivePath = (input: { path: string } | { uploadId: string }): { file: string; upload: boolean } => {

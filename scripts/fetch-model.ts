@@ -7,14 +7,11 @@
 // paths as in the hub repository). Files are downloaded into a staging folder beside the target
 // and swapped in only when all of them match; on any failure nothing is left behind and a
 // previous install stays as it was.
-import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_LOCAL_MODEL_FOLDER, MODEL_CARD_FILE, type LocalModelCard } from '../main/engine/embeddings/onnx-embeddings';
+import { type DownloadLimits, downloadWithSha256, installViaStaging, parseFetchArgs } from './fetch-verified';
 
 export interface ModelFile {
   /** Path inside the hub repository. */
@@ -62,7 +59,7 @@ export const MULTILINGUAL_E5_SMALL: ModelPin = {
 };
 
 export const HUGGING_FACE_BASE_URL = 'https://huggingface.co';
-const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+const MODEL_DOWNLOAD_LIMITS: DownloadLimits = { maxBytes: 2 * 1024 * 1024 * 1024, what: 'a model file', progressEvery: 25, progressAbove: 10e6 };
 
 export interface FetchModelOptions {
   pin?: ModelPin;
@@ -151,21 +148,15 @@ export async function fetchModel(opts: FetchModelOptions): Promise<InstalledMode
     return { dir: finalDir, revision, files: pin.files.map((f) => ({ saveAs: f.saveAs, sha256: want.get(f.path)!, bytes: fs.statSync(path.join(finalDir, f.saveAs)).size })), skipped: true };
   }
 
-  const parent = path.dirname(finalDir);
-  fs.mkdirSync(parent, { recursive: true });
-  const token = randomBytes(4).toString('hex');
-  const staging = path.join(parent, `.${path.basename(finalDir)}-${token}.staging`);
-  const old = path.join(parent, `.${path.basename(finalDir)}-${token}.old`);
   const urls = modelFileUrls(pin, revision, opts.baseUrl);
-  try {
-    fs.mkdirSync(staging);
+  const files = await installViaStaging(finalDir, async (staging) => {
     const files: InstalledModel['files'] = [];
     for (const [i, f] of pin.files.entries()) {
       const url = urls[i]!;
       const target = path.join(staging, f.saveAs);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       say(`Downloading ${url}`);
-      const got = await downloadWithSha256(url, target, say);
+      const got = await downloadWithSha256(url, target, say, MODEL_DOWNLOAD_LIMITS);
       const expected = want.get(f.path)!;
       if (got.sha256 !== expected) throw new Error(`sha256 mismatch for ${f.path}: expected ${expected}, got ${got.sha256}. Nothing was installed.`);
       files.push({ saveAs: f.saveAs, sha256: got.sha256, bytes: got.bytes });
@@ -178,44 +169,10 @@ export async function fetchModel(opts: FetchModelOptions): Promise<InstalledMode
       source: urls,
     };
     fs.writeFileSync(path.join(staging, MODEL_CARD_FILE), `${JSON.stringify(written, null, 2)}\n`);
-    // The swap: the old folder moves aside, the new one takes its name, and only then is the old one removed.
-    const hadOld = fs.existsSync(finalDir);
-    if (hadOld) fs.renameSync(finalDir, old);
-    try {
-      fs.renameSync(staging, finalDir);
-    } catch (err) {
-      if (hadOld) fs.renameSync(old, finalDir);
-      throw err;
-    }
-    say(`Installed ${pin.repo}@${revision.slice(0, 12)} at ${finalDir}`);
-    return { dir: finalDir, revision, files, skipped: false };
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-    fs.rmSync(old, { recursive: true, force: true });
-  }
-}
-
-async function downloadWithSha256(url: string, file: string, say: (line: string) => void): Promise<{ sha256: string; bytes: number }> {
-  const res = await fetch(url, { redirect: 'follow' });
-  if (!res.ok || !res.body) throw new Error(`GET ${url} answered ${res.status} ${res.statusText}. Nothing was installed.`);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  if (total > MAX_FILE_BYTES) throw new Error(`${url} is ${total} bytes, more than a model file should be.`);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let lastPercent = -25;
-  const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    bytes += chunk.length;
-    if (bytes > MAX_FILE_BYTES) body.destroy(new Error(`${url} sent more than ${MAX_FILE_BYTES} bytes.`));
-    const percent = total > 10e6 ? Math.floor((bytes / total) * 100) : -1;
-    if (percent >= lastPercent + 25) {
-      lastPercent = percent;
-      say(`  ${percent}% of ${(total / 1e6).toFixed(1)} MB`);
-    }
+    return files;
   });
-  await pipeline(body, fs.createWriteStream(file));
-  return { sha256: hash.digest('hex'), bytes };
+  say(`Installed ${pin.repo}@${revision.slice(0, 12)} at ${finalDir}`);
+  return { dir: finalDir, revision, files, skipped: false };
 }
 
 function readCard(dir: string): (LocalModelCard & { files?: Record<string, string> }) | undefined {
@@ -226,26 +183,8 @@ function readCard(dir: string): (LocalModelCard & { files?: Record<string, strin
   }
 }
 
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const flags = new Set(['force', 'help', 'list']);
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new Error(`Unexpected argument "${arg}".`);
-    const [key, inline] = arg.slice(2).split(/=(.*)/s) as [string, string | undefined];
-    const next = argv[i + 1];
-    if (inline !== undefined) out[key] = inline;
-    else if (flags.has(key)) out[key] = true;
-    else if (next !== undefined && !next.startsWith('--')) {
-      out[key] = next;
-      i++;
-    } else throw new Error(`--${key} needs a value.`);
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseFetchArgs(process.argv.slice(2), ['force', 'help', 'list']);
   const pin = MULTILINGUAL_E5_SMALL;
   const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
   if (args.help) {

@@ -4,16 +4,14 @@
 //   npx tsx scripts/fetch-qdrant.ts --platform linux-x64 [--sha256 HEX] [--out DIR] [--base-url URL] [--force]
 //
 // Nothing is installed without a sha256 that matches: from the table below or --sha256.
-import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { QDRANT_VERSION } from '../main/engine/qdrant/version';
+import { type DownloadLimits, downloadWithSha256, installViaStaging, parseFetchArgs } from './fetch-verified';
 
 export const QDRANT_PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'] as const;
 export type QdrantPlatform = (typeof QDRANT_PLATFORMS)[number];
@@ -41,7 +39,7 @@ export const QDRANT_RELEASE_SHA256: Record<QdrantPlatform, string | null> = {
 };
 
 export const QDRANT_RELEASE_BASE_URL = `https://github.com/qdrant/qdrant/releases/download/v${QDRANT_VERSION}`;
-const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
+const QDRANT_DOWNLOAD_LIMITS: DownloadLimits = { maxBytes: 512 * 1024 * 1024, what: 'a Qdrant release', progressEvery: 10, progressAbove: 0 };
 
 export interface FetchQdrantOptions {
   platform: QdrantPlatform;
@@ -97,55 +95,22 @@ export async function fetchQdrant(opts: FetchQdrantOptions): Promise<InstalledQd
     return { binaryPath, sha256: want, bytes: fs.statSync(binaryPath).size, skipped: true };
   }
 
-  fs.mkdirSync(opts.outDir, { recursive: true });
-  const token = randomBytes(4).toString('hex');
-  const archive = path.join(opts.outDir, `.${opts.platform}-${token}.download`);
-  const staging = path.join(opts.outDir, `.${opts.platform}-${token}.staging`);
   const url = `${(opts.baseUrl ?? QDRANT_RELEASE_BASE_URL).replace(/\/+$/, '')}/${asset}`;
-  try {
+  await installViaStaging(finalDir, async (staging, archive) => {
     say(`Downloading ${url}`);
-    const got = await downloadWithSha256(url, archive, say);
+    const got = await downloadWithSha256(url, archive, say, QDRANT_DOWNLOAD_LIMITS);
     if (got.sha256 !== want) {
       throw new Error(`sha256 mismatch for ${asset}: expected ${want}, got ${got.sha256}. Nothing was installed.`);
     }
-    fs.mkdirSync(staging);
     if (asset.endsWith('.zip')) extractZip(archive, staging);
     else await extractTarGz(archive, staging);
     const staged = path.join(staging, binary);
     if (!fs.existsSync(staged) || !fs.statSync(staged).isFile()) throw new Error(`${asset} does not contain ${binary} at its top level. Nothing was installed.`);
     fs.chmodSync(staged, 0o755);
     fs.writeFileSync(path.join(staging, 'VERSION.json'), `${JSON.stringify({ version: QDRANT_VERSION, platform: opts.platform, asset, sha256: want, url }, null, 2)}\n`);
-    fs.rmSync(finalDir, { recursive: true, force: true });
-    fs.renameSync(staging, finalDir);
-    say(`Installed Qdrant v${QDRANT_VERSION} (${opts.platform}) at ${binaryPath}`);
-    return { binaryPath, sha256: want, bytes: fs.statSync(binaryPath).size, skipped: false };
-  } finally {
-    fs.rmSync(archive, { force: true });
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-async function downloadWithSha256(url: string, file: string, say: (line: string) => void): Promise<{ sha256: string; bytes: number }> {
-  const res = await fetch(url, { redirect: 'follow' });
-  if (!res.ok || !res.body) throw new Error(`GET ${url} answered ${res.status} ${res.statusText}.`);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  if (total > MAX_ARCHIVE_BYTES) throw new Error(`${url} is ${total} bytes, more than a Qdrant release should be.`);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let lastPercent = -10;
-  const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    bytes += chunk.length;
-    if (bytes > MAX_ARCHIVE_BYTES) body.destroy(new Error(`${url} sent more than ${MAX_ARCHIVE_BYTES} bytes.`));
-    const percent = total ? Math.floor((bytes / total) * 100) : -1;
-    if (percent >= lastPercent + 10) {
-      lastPercent = percent;
-      say(`  ${percent}% of ${(total / 1e6).toFixed(1)} MB`);
-    }
   });
-  await pipeline(body, fs.createWriteStream(file));
-  return { sha256: hash.digest('hex'), bytes };
+  say(`Installed Qdrant v${QDRANT_VERSION} (${opts.platform}) at ${binaryPath}`);
+  return { binaryPath, sha256: want, bytes: fs.statSync(binaryPath).size, skipped: false };
 }
 
 /** Entry names must stay inside the destination: no absolute paths, no '..', no links or devices. */
@@ -246,25 +211,8 @@ function readStamp(dir: string): Stamp | undefined {
   }
 }
 
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) throw new Error(`Unexpected argument "${arg}".`);
-    const [key, inline] = arg.slice(2).split(/=(.*)/s);
-    const next = argv[i + 1];
-    if (inline !== undefined) out[key as string] = inline;
-    else if (key === 'force' || key === 'help') out[key] = true;
-    else if (next !== undefined && !next.startsWith('--')) {
-      out[key as string] = next;
-      i++;
-    } else throw new Error(`--${key} needs a value.`);
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseFetchArgs(process.argv.slice(2), ['force', 'help']);
   if (args.help) {
     process.stdout.write(`Usage: npx tsx scripts/fetch-qdrant.ts [--platform ${QDRANT_PLATFORMS.join('|')}] [--sha256 HEX] [--out DIR] [--base-url URL] [--force]\n`);
     return;

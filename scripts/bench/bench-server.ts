@@ -1,8 +1,10 @@
-// The built server as the bench drives it: import through /api, job ends from /events, memory
-// of the engine child from /proc.
+// The built server as the bench drives it: started with the chat stand-in, import through /api,
+// job and answer ends from /events, memory of the engine child from /proc.
 import fs from 'node:fs';
 import type { ImportJob } from '../../preload/contract';
-import { callApi } from '../../test/run-server';
+import { callApi, type RunningServer, startServer, tempDataDir } from '../../test/run-server';
+import { addChatCompletionsRoute, type ChatCompletionsRoute } from '../../test/standins/openai-chat-route';
+import { type OpenAIStandin, startOpenAIStandin } from '../../test/standins/openai-standin';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled', 'needs-password']);
 
@@ -11,6 +13,67 @@ export async function api<T>(url: string, method: string, body?: unknown): Promi
   const r = await callApi(url, method, body);
   if (!r.json?.ok) throw new Error(`${method}: ${r.json?.error?.code ?? r.status} ${r.json?.error?.message ?? ''}`);
   return r.json.value as T;
+}
+
+export interface ChatBench {
+  server: RunningServer;
+  standin: OpenAIStandin;
+  route: ChatCompletionsRoute;
+  /** Points the server's chat at the stand-in (the specialist model only). */
+  useStandinForChat(): Promise<void>;
+  /** Stops the server and the stand-in and removes the server's data folder. */
+  close(): Promise<void>;
+}
+
+/** The built server on a fresh data folder, with the OpenAI-compatible stand-in adding `latencyMs` per chat call. */
+export async function startChatBench(opts: { latencyMs: number; dataDirPrefix: string; env?: NodeJS.ProcessEnv }): Promise<ChatBench> {
+  const apiKey = 'bench-local-key';
+  const standin = await startOpenAIStandin({ apiKey });
+  const route = addChatCompletionsRoute(standin);
+  route.script.latencyMs = opts.latencyMs;
+  const server = await startServer({ dataDir: tempDataDir(opts.dataDirPrefix), env: { BSC_COMPATIBLE_API_KEY: apiKey, ...opts.env } });
+  return {
+    server,
+    standin,
+    route,
+    async useStandinForChat() {
+      await api(server.url, 'settings.set', { chat: { provider: 'openai-compatible', baseUrl: standin.url, models: { router: null, specialist: 'standin-chat', synthesizer: null, judge: null, contextualizer: null } } });
+    },
+    async close() {
+      await server.stop();
+      await standin.close();
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens /events and waits for it to be connected; then yields each event's name and data, in order. */
+export async function openEventStream(url: string, signal: AbortSignal): Promise<AsyncGenerator<{ event: string; data: string }>> {
+  const res = await fetch(`${url}/events`, { signal });
+  if (!res.ok || !res.body) throw new Error(`/events answered ${res.status}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  // Nothing is asked before this, so no event of the work that follows can be missed.
+  while (!buffer.includes(': connected')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('/events ended before it was connected');
+    buffer += value;
+  }
+  return (async function* frames() {
+    for (;;) {
+      let at: number;
+      while ((at = buffer.indexOf('\n\n')) !== -1) {
+        const frame = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (event !== undefined && data !== undefined) yield { event, data };
+      }
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+    }
+  })();
 }
 
 export interface JobWatcher {
@@ -22,40 +85,23 @@ export interface JobWatcher {
 /** Subscribes to the server's event stream before anything is imported, so no job end is missed. */
 export async function watchImportJobs(url: string): Promise<JobWatcher> {
   const abort = new AbortController();
-  const res = await fetch(`${url}/events`, { signal: abort.signal });
-  if (!res.ok || !res.body) throw new Error(`/events answered ${res.status}`);
+  const events = await openEventStream(url, abort.signal);
   const ended = new Map<string, ImportJob>();
   const waiters = new Set<() => void>();
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  let connected!: () => void;
-  const isConnected = new Promise<void>((r) => { connected = r; });
   void (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) !== -1) {
-          const frame = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          if (frame.startsWith(': connected')) connected();
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event !== 'onImportProgress' || !data) continue;
-          const job = JSON.parse(data) as ImportJob;
-          if (TERMINAL.has(job.state)) {
-            ended.set(job.id, job);
-            for (const w of waiters) w();
-          }
+      for await (const { event, data } of events) {
+        if (event !== 'onImportProgress' || !data) continue;
+        const job = JSON.parse(data) as ImportJob;
+        if (TERMINAL.has(job.state)) {
+          ended.set(job.id, job);
+          for (const w of waiters) w();
         }
       }
     } catch {
       // closed
     }
   })();
-  await isConnected;
   return {
     until(jobIds, signal) {
       return new Promise((resolve, reject) => {

@@ -1,13 +1,10 @@
 // Chat timings on the sample library through the built server, the model being the OpenAI-compatible
 // stand-in adding a fixed latency per call: the specialists' parallelism, the engine's own time to
 // the first token, and a cached answer. Skipped while chat.ask is not available.
-import fs from 'node:fs';
 import { pipelineMeasures } from '../../main/engine/agents/measure-pipeline';
 import type { Answer, AnswerEvent, ImportJob } from '../../preload/contract';
-import { addChatCompletionsRoute } from '../../test/standins/openai-chat-route';
-import { startOpenAIStandin } from '../../test/standins/openai-standin';
-import { callApi, startServer, tempDataDir } from '../../test/run-server';
-import { api, watchImportJobs } from './bench-server';
+import { callApi } from '../../test/run-server';
+import { api, openEventStream, startChatBench, watchImportJobs } from './bench-server';
 import type { BenchMetric } from './report';
 
 const QUESTION = 'Quais indicadores da perspectiva financeira e do cliente o mapa estratégico recomenda?';
@@ -15,38 +12,26 @@ const QUESTION = 'Quais indicadores da perspectiva financeira e do cliente o map
 /** Follows one answer's onAnswer events from /events: time to first token and to done. */
 async function askAndTime(url: string, question: string, timeoutMs: number): Promise<{ firstTokenMs: number | null; doneMs: number; events: TimedEvent[] }> {
   const abort = new AbortController();
-  const res = await fetch(`${url}/events`, { signal: abort.signal });
-  if (!res.body) throw new Error('no event stream');
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   const events: TimedEvent[] = [];
-  let answerId: string | null = null;
-  let buffer = '';
   let firstTokenMs: number | null = null;
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    // Wait for the stream to be connected before asking, so the first events are not missed.
-    while (!buffer.includes(': connected')) buffer += (await reader.read()).value ?? '';
+    // Connected before asking, so the first events are not missed.
+    const stream = await openEventStream(url, abort.signal);
     const started = performance.now();
     const asked = await callApi(url, 'chat.ask', { question });
     if (!asked.json?.ok) throw new ChatUnavailable(`${asked.json?.error?.code}: ${asked.json?.error?.message}`);
-    answerId = asked.json.value.answerId as string;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('event stream ended before the answer did');
-      buffer += value;
-      let at: number;
-      while ((at = buffer.indexOf('\n\n')) !== -1) {
-        const frame = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        if (!/^event: onAnswer$/m.test(frame)) continue;
-        const e = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null') as AnswerEvent;
-        if (e.answerId !== answerId) continue;
-        events.push({ at: performance.now(), event: e });
-        if (e.type === 'token' && firstTokenMs === null) firstTokenMs = performance.now() - started;
-        if (e.type === 'error') throw new Error(`answer failed: ${e.error.code} ${e.error.message}`);
-        if (e.type === 'done') return { firstTokenMs, doneMs: performance.now() - started, events };
-      }
+    const answerId = asked.json.value.answerId as string;
+    for await (const { event, data } of stream) {
+      if (event !== 'onAnswer') continue;
+      const e = JSON.parse(data) as AnswerEvent;
+      if (e.answerId !== answerId) continue;
+      events.push({ at: performance.now(), event: e });
+      if (e.type === 'token' && firstTokenMs === null) firstTokenMs = performance.now() - started;
+      if (e.type === 'error') throw new Error(`answer failed: ${e.error.code} ${e.error.message}`);
+      if (e.type === 'done') return { firstTokenMs, doneMs: performance.now() - started, events };
     }
+    throw new Error('event stream ended before the answer did');
   } finally {
     clearTimeout(timer);
     abort.abort();
@@ -60,17 +45,14 @@ export interface TimedEvent { at: number; event: AnswerEvent }
 const MODEL_LATENCY_MS = 150;
 
 export async function measureChat(timeoutMs: number, signal: AbortSignal): Promise<{ metrics: BenchMetric[]; notes: string[] } | { skipped: string }> {
-  const apiKey = 'bench-local-key';
-  const standin = await startOpenAIStandin({ apiKey });
-  const route = addChatCompletionsRoute(standin);
-  route.script.latencyMs = MODEL_LATENCY_MS;
-  const server = await startServer({ dataDir: tempDataDir('bsc-bench-chat-'), env: { BSC_COMPATIBLE_API_KEY: apiKey } });
+  const bench = await startChatBench({ latencyMs: MODEL_LATENCY_MS, dataDirPrefix: 'bsc-bench-chat-' });
+  const { server, route } = bench;
   const stop = () => void server.stop();
   signal.addEventListener('abort', stop, { once: true });
   try {
     const probe = await callApi(server.url, 'chat.ask', { question: 'teste' });
     if (!probe.json?.ok && probe.json?.error?.code === 'INTERNAL') return { skipped: `chat engine not available (chat.ask: ${probe.json.error.message})` };
-    await api(server.url, 'settings.set', { chat: { provider: 'openai-compatible', baseUrl: standin.url, models: { router: null, specialist: 'standin-chat', synthesizer: null, judge: null, contextualizer: null } } });
+    await bench.useStandinForChat();
     const watcher = await watchImportJobs(server.url);
     const { jobs } = await api<{ jobs: ImportJob[] }>(server.url, 'library.loadSample');
     await watcher.until(jobs.map((j) => j.id), signal);
@@ -100,8 +82,6 @@ export async function measureChat(timeoutMs: number, signal: AbortSignal): Promi
     throw err;
   } finally {
     signal.removeEventListener('abort', stop);
-    await server.stop();
-    await standin.close();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }

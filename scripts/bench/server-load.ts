@@ -7,11 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnswerEvent, ImportJob } from '../../preload/contract';
-import { startOpenAIStandin } from '../../test/standins/openai-standin';
-import { addChatCompletionsRoute } from '../../test/standins/openai-chat-route';
-import { startServer, tempDataDir } from '../../test/run-server';
 import { makeBenchPdf } from '../make-bench-pdf';
-import { api, watchImportJobs } from './bench-server';
+import { api, openEventStream, startChatBench, watchImportJobs } from './bench-server';
 import type { BenchMetric } from './report';
 
 export interface ServerLoadOptions {
@@ -39,29 +36,17 @@ function percentile(sorted: number[], p: number): number | null {
 
 /** All onAnswer ends from one /events stream, by answer id (ends may arrive before chat.ask's reply). */
 async function watchAnswers(url: string, signal: AbortSignal) {
-  const res = await fetch(`${url}/events`, { signal });
-  if (!res.ok || !res.body) throw new Error(`/events answered ${res.status}`);
+  const events = await openEventStream(url, signal);
   const ended = new Map<string, AnswerEvent>();
   const waiting = new Map<string, (e: AnswerEvent) => void>();
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  while (!buffer.includes(': connected')) buffer += (await reader.read()).value ?? '';
   void (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) !== -1) {
-          const frame = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          if (!/^event: onAnswer$/m.test(frame)) continue;
-          const e = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null') as AnswerEvent;
-          if (e.type !== 'done' && e.type !== 'error') continue;
-          const w = waiting.get(e.answerId);
-          if (w) { waiting.delete(e.answerId); w(e); } else ended.set(e.answerId, e);
-        }
+      for await (const { event, data } of events) {
+        if (event !== 'onAnswer') continue;
+        const e = JSON.parse(data) as AnswerEvent;
+        if (e.type !== 'done' && e.type !== 'error') continue;
+        const w = waiting.get(e.answerId);
+        if (w) { waiting.delete(e.answerId); w(e); } else ended.set(e.answerId, e);
       }
     } catch { /* aborted */ }
   })();
@@ -85,23 +70,18 @@ export async function runServerLoad(opts: ServerLoadOptions = {}): Promise<{ met
   const pages = opts.importPages ?? (quick ? 100 : 400);
   const deadline = AbortSignal.any([AbortSignal.timeout(quick ? 100_000 : 200_000), ...(opts.signal ? [opts.signal] : [])]);
 
-  const apiKey = 'bench-local-key';
-  const standin = await startOpenAIStandin({ apiKey });
-  const chat = addChatCompletionsRoute(standin);
-  chat.script.latencyMs = latencyMs;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-load-'));
-  const server = await startServer({
-    dataDir: tempDataDir('bsc-load-data-'),
-    env: {
-      BSC_COMPATIBLE_API_KEY: apiKey,
-      // The load comes from one address: lift the per-client limits so they measure the engine, not the limiter.
-      BSC_CHAT_RATE_PER_MINUTE: '1000000', BSC_CHAT_RATE_PER_HOUR: '1000000', BSC_API_RATE_PER_MINUTE: '1000000',
-    },
+  const bench = await startChatBench({
+    latencyMs,
+    dataDirPrefix: 'bsc-load-data-',
+    // The load comes from one address: lift the per-client limits so they measure the engine, not the limiter.
+    env: { BSC_CHAT_RATE_PER_MINUTE: '1000000', BSC_CHAT_RATE_PER_HOUR: '1000000', BSC_API_RATE_PER_MINUTE: '1000000' },
   });
+  const { server, route: chat } = bench;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-load-'));
   const stopAll = () => void server.stop();
   deadline.addEventListener('abort', stopAll, { once: true });
   try {
-    await api(server.url, 'settings.set', { chat: { provider: 'openai-compatible', baseUrl: standin.url, models: { router: null, specialist: 'standin-chat', synthesizer: null, judge: null, contextualizer: null } } });
+    await bench.useStandinForChat();
     const jobs = await watchImportJobs(server.url);
     const sample = await api<{ jobs: ImportJob[] }>(server.url, 'library.loadSample');
     await jobs.until(sample.jobs.map((j) => j.id), deadline);
@@ -165,9 +145,7 @@ export async function runServerLoad(opts: ServerLoadOptions = {}): Promise<{ met
     };
   } finally {
     deadline.removeEventListener('abort', stopAll);
-    await server.stop();
-    await standin.close();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await bench.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

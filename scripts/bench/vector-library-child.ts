@@ -7,31 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openAppDatabase } from '../../main/engine/db/open';
 import { retrieve } from '../../main/engine/retrieval/retrieve';
-import { addPointsSync, createEmbeddedStore } from '../../main/engine/vectorstore/embedded';
-import { measureEmbeddedLatency } from '../../main/engine/vectorstore/embedded-latency';
+import { createEmbeddedStore } from '../../main/engine/vectorstore/embedded';
+import { measureEmbeddedLatency, syntheticDraws, writeSyntheticChunks } from '../../main/engine/vectorstore/embedded-latency';
 import { seededRandom } from '../make-bench-pdf';
 import { latencyStats } from './latency-stats';
 
 const K = 10;
-const vocabulary = Array.from({ length: 5000 }, (_, i) => `termo${i.toString(36)}`);
-
-function generators(seed: number, dims: number) {
-  const rand = seededRandom(seed);
-  // Zipf-like word ranks, as in real text.
-  const word = () => vocabulary[Math.min(vocabulary.length - 1, Math.floor(Math.exp(rand() * Math.log(vocabulary.length))) - 1)]!;
-  const vector = () => {
-    const v = new Float32Array(dims);
-    let norm = 0;
-    for (let i = 0; i < dims; i++) {
-      v[i] = rand() * 2 - 1;
-      norm += v[i]! * v[i]!;
-    }
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < dims; i++) v[i]! /= norm;
-    return v;
-  };
-  return { rand, word, vector };
-}
 
 function memoryMb(): { rss: number; peak: number } {
   const text = fs.readFileSync('/proc/self/status', 'utf8');
@@ -40,27 +21,10 @@ function memoryMb(): { rss: number; peak: number } {
 }
 
 function build(dir: string, n: number, dims: number): void {
-  const { word, vector } = generators(7, dims);
+  const draws = syntheticDraws(seededRandom(7), dims);
   const started = performance.now();
   const db = openAppDatabase(path.join(dir, 'library.sqlite'));
-  const now = new Date().toISOString();
-  db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, page_count, title, lang, status, created_at) VALUES ('d', 's', 'bench.pdf', 'application/pdf', 1, 1, 'Bench', 'pt', 'indexed', ?)`).run(now);
-  db.prepare(`INSERT INTO pages (document_id, page_no, label, text) VALUES ('d', 1, '1', '')`).run();
-  const insertChunk = db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, text, lang) VALUES (?, 'd', ?, 1, 1, ?, 'pt')`);
-  const insertFts = db.prepare('INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)');
-  const batch = 500;
-  for (let from = 0; from < n; from += batch) {
-    db.transaction(() => {
-      const points = [];
-      for (let i = from; i < Math.min(n, from + batch); i++) {
-        const text = Array.from({ length: 120 }, word).join(' ');
-        insertChunk.run(i + 1, i, text);
-        insertFts.run(i + 1, text);
-        points.push({ chunkId: i + 1, documentId: 'd', lang: 'pt', perspectives: [], vector: vector(), terms: text });
-      }
-      addPointsSync(db, points);
-    })();
-  }
+  writeSyntheticChunks(db, n, draws);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const bytes = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
@@ -72,11 +36,11 @@ async function query(dir: string, dims: number, queries: number): Promise<void> 
   const db = openAppDatabase(path.join(dir, 'library.sqlite'));
   const store = createEmbeddedStore(db, { dimensions: dims });
   const rawKnn = db.prepare('SELECT chunk_id, distance FROM chunk_vectors WHERE embedding MATCH ? AND k = ?');
-  const { rand, word, vector } = generators(99, dims);
+  const draws = syntheticDraws(seededRandom(99), dims);
   const samples = { retrieveHybrid: [] as number[], rawKnn: [] as number[] };
   for (let i = 0; i < queries + 2; i++) {
-    const v = vector();
-    const terms = [word(), word(), vocabulary[100 + Math.floor(rand() * 4000)]!].join(' ');
+    const v = draws.vector();
+    const terms = draws.terms();
     let t = performance.now();
     rawKnn.all(Buffer.from(v.buffer), K);
     const raw = performance.now() - t;

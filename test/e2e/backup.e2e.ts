@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, callApi, startServer, waitFor } from '../run-server';
-import { artifactsDir, launchChromium } from './browser';
+import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 describe('the Backup view in Chromium', () => {
   let server: RunningServer;
@@ -17,13 +17,7 @@ describe('the Backup view in Chromium', () => {
       return jobs.length > 0 && jobs.every((j) => j.state === 'done') ? true : undefined;
     }, 60_000, 'sample library imported');
   });
-  afterAll(async () => {
-    const trouble = server?.output().split('\n').filter((l) => /\[error\]|"status":5\d\d/.test(l)) ?? [];
-    if (trouble.length > 0) console.log(`server reported:\n${trouble.join('\n')}`);
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   const documents = async () => (await callApi(server.url, 'library.list')).json.value.documents as Array<{ id: string; filename: string }>;
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { repoRoot } from '../run-server';
+import { type RunningServer, repoRoot } from '../run-server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(repoRoot, 'test/artifacts');
@@ -32,4 +32,17 @@ export async function launchChromium(locale = 'en-US'): Promise<{ context: Brows
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The e2e teardown: prints what the server logged as errors or 5xx (next to the test's failure),
+ * closes the browser, stops the server and removes its data folder. Either may be missing when
+ * beforeAll failed part way.
+ */
+export async function closeBrowserAndServer(browser: { close(): Promise<void> } | undefined, server: RunningServer | undefined): Promise<void> {
+  const trouble = server?.output().split('\n').filter((l) => /\[error\]|"status":5\d\d/.test(l)) ?? [];
+  if (trouble.length > 0) console.log(`server reported:\n${trouble.join('\n')}`);
+  await browser?.close();
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
 }

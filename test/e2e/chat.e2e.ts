@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, callApi, repoRoot, startServer, waitFor } from '../run-server';
-import { artifactsDir, launchChromium } from './browser';
+import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 const QUESTION = 'Quais indicadores usar na perspectiva financeira?';
 const sampleFiles = fs.readdirSync(path.join(repoRoot, 'resources/sample-library')).filter((f) => /\.(pdf|md|txt)$/.test(f) && f !== 'README.md');
@@ -18,13 +18,7 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     server = await startServer({ env: { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', COHERE_API_KEY: '' } });
     browser = await launchChromium('pt-BR');
   });
-  afterAll(async () => {
-    const trouble = server?.output().split('\n').filter((l) => /\[error\]|"status":5\d\d/.test(l)) ?? [];
-    if (trouble.length > 0) console.log(`server reported:\n${trouble.join('\n')}`);
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   let conversation: { id: string; title: string } | null = null;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, callApi, repoRoot, startServer } from '../run-server';
-import { artifactsDir, launchChromium } from './browser';
+import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 const corpus = path.resolve(repoRoot, '../shared/corpus/pdfs');
 const encryptedPdf = path.join(corpus, 'issue6010_1.pdf'); // user password "abc"
@@ -56,14 +56,7 @@ describe('the Library view in Chromium', () => {
     server = await startServer();
     browser = await launchChromium('en-US');
   });
-  afterAll(async () => {
-    // The server's own account of anything that went wrong, next to the test's failure.
-    const trouble = server?.output().split('\n').filter((l) => /\[error\]|"status":5\d\d/.test(l)) ?? [];
-    if (trouble.length > 0) console.log(`server reported:\n${trouble.join('\n')}`);
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   it('starts empty, offering the sample library', async () => {
     const { page } = browser;

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnthropicStandin, startAnthropicStandin } from '../standins/anthropic-standin';
 import { type OpenAIStandin, startOpenAIStandin } from '../standins/openai-standin';
 import { type RunningServer, callApi, startServer } from '../run-server';
-import { artifactsDir, launchChromium } from './browser';
+import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 const ANTHROPIC_KEY = `sk-ant-api03-e2e${randomBytes(12).toString('hex')}-Zq7w`;
 const COMPATIBLE_KEY = `local-${randomBytes(12).toString('hex')}`;
@@ -33,11 +32,9 @@ describe('Settings → Providers in Chromium', () => {
     browser = await launchChromium('en-US');
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await closeBrowserAndServer(browser, server);
     await anthropic?.close();
     await openai?.close();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   it('saves an Anthropic key, shows it masked (also after a reload), never in full, and tests the connection', async () => {

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../run-server';
-import { artifactsDir, launchChromium } from './browser';
+import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 describe('the app in Chromium against npm run serve', () => {
   let server: RunningServer;
@@ -11,11 +10,7 @@ describe('the app in Chromium against npm run serve', () => {
     server = await startServer();
     browser = await launchChromium('en-US');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   it('shows a healthy engine on the Status screen', async () => {
     const { page } = browser;

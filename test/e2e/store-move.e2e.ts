@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, callApi, startServer, waitFor } from '../run-server';
 import { type OpenAIStandin, startOpenAIStandin } from '../standins/openai-standin';
 import { type QdrantStandin, startQdrantStandin } from '../standins/qdrant-standin';
 import { specAvailable } from '../standins/spec-validator';
-import { artifactsDir, launchChromium } from './browser';
+import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 const QUESTIONS = [
   'Quais indicadores usar na perspectiva financeira?',
@@ -47,11 +46,9 @@ describe.skipIf(!specAvailable('qdrant'))('moving the library to Qdrant from Set
     browser = await launchChromium('en-US');
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await closeBrowserAndServer(browser, server);
     await qdrant?.close();
     await openai?.close();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   it('switches the store in Settings, shows the move, and finds essentially the same passages', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openAppDatabase } from '../db/open';
+import { openAppDatabase, type AppDatabase } from '../db/open';
 import { retrieve } from '../retrieval/retrieve';
 import { addPointsSync, createEmbeddedStore } from './embedded';
 
@@ -45,19 +45,13 @@ function xorshift(seed: number): () => number {
   };
 }
 
-/**
- * Builds a temporary library of `chunks` chunks with random unit vectors and Zipf-distributed
- * words, then times BM25, dense, hybrid and the raw sqlite-vec KNN on it. For the bench.
- */
-export async function measureEmbeddedLatency(opts: { chunks?: number; dimensions?: number; queries?: number; k?: number } = {}): Promise<EmbeddedLatencyReport> {
-  const n = opts.chunks ?? 10_000;
-  const dims = opts.dimensions ?? 1536;
-  const queries = opts.queries ?? 100;
-  const k = opts.k ?? 10;
-  const rand = xorshift(42);
-  const vocabulary = Array.from({ length: 5000 }, (_, i) => `termo${i.toString(36)}`);
+const vocabulary = Array.from({ length: 5000 }, (_, i) => `termo${i.toString(36)}`);
+
+/** Draws Zipf-like words, three-word questions and random unit vectors of `dims` from `rand`. */
+export function syntheticDraws(rand: () => number, dims: number) {
   // Zipf-like: low ranks are common, as in real text.
   const word = () => vocabulary[Math.min(vocabulary.length - 1, Math.floor(Math.exp(rand() * Math.log(vocabulary.length))) - 1)]!;
+  const terms = () => [word(), word(), vocabulary[100 + Math.floor(rand() * 4000)]!].join(' ');
   const vector = () => {
     const v = new Float32Array(dims);
     let norm = 0;
@@ -69,29 +63,47 @@ export async function measureEmbeddedLatency(opts: { chunks?: number; dimensions
     for (let i = 0; i < dims; i++) v[i]! /= norm;
     return v;
   };
+  return { word, terms, vector };
+}
+
+/** Writes `n` chunks of 120 drawn words, with their FTS rows and vectors, under one document 'd'. */
+export function writeSyntheticChunks(db: AppDatabase, n: number, draws: ReturnType<typeof syntheticDraws>): void {
+  const now = new Date().toISOString();
+  db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, page_count, title, lang, status, created_at) VALUES ('d', 's', 'bench.pdf', 'application/pdf', 1, 1, 'Bench', 'pt', 'indexed', ?)`).run(now);
+  db.prepare(`INSERT INTO pages (document_id, page_no, label, text) VALUES ('d', 1, '1', '')`).run();
+  const insertChunk = db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, text, lang) VALUES (?, 'd', ?, 1, 1, ?, 'pt')`);
+  const insertFts = db.prepare('INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)');
+  const batch = 500;
+  for (let from = 0; from < n; from += batch) {
+    db.transaction(() => {
+      const points = [];
+      for (let i = from; i < Math.min(n, from + batch); i++) {
+        const text = Array.from({ length: 120 }, draws.word).join(' ');
+        insertChunk.run(i + 1, i, text);
+        insertFts.run(i + 1, text);
+        points.push({ chunkId: i + 1, documentId: 'd', lang: 'pt', perspectives: [], vector: draws.vector(), terms: text });
+      }
+      addPointsSync(db, points);
+    })();
+  }
+}
+
+/**
+ * Builds a temporary library of `chunks` chunks with random unit vectors and Zipf-distributed
+ * words, then times BM25, dense, hybrid and the raw sqlite-vec KNN on it. For the bench.
+ */
+export async function measureEmbeddedLatency(opts: { chunks?: number; dimensions?: number; queries?: number; k?: number } = {}): Promise<EmbeddedLatencyReport> {
+  const n = opts.chunks ?? 10_000;
+  const dims = opts.dimensions ?? 1536;
+  const queries = opts.queries ?? 100;
+  const k = opts.k ?? 10;
+  const draws = syntheticDraws(xorshift(42), dims);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bsc-latency-'));
   const db = openAppDatabase(path.join(dir, 'library.sqlite'));
   try {
     const started = performance.now();
-    const now = new Date().toISOString();
-    db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, page_count, title, lang, status, created_at) VALUES ('d', 's', 'bench.pdf', 'application/pdf', 1, 1, 'Bench', 'pt', 'indexed', ?)`).run(now);
-    db.prepare(`INSERT INTO pages (document_id, page_no, label, text) VALUES ('d', 1, '1', '')`).run();
-    const insertChunk = db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, text, lang) VALUES (?, 'd', ?, 1, 1, ?, 'pt')`);
-    const insertFts = db.prepare('INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)');
-    const batch = 500;
-    for (let from = 0; from < n; from += batch) {
-      db.transaction(() => {
-        const points = [];
-        for (let i = from; i < Math.min(n, from + batch); i++) {
-          const text = Array.from({ length: 120 }, word).join(' ');
-          insertChunk.run(i + 1, i, text);
-          insertFts.run(i + 1, text);
-          points.push({ chunkId: i + 1, documentId: 'd', lang: 'pt', perspectives: [], vector: vector(), terms: text });
-        }
-        addPointsSync(db, points);
-      })();
-    }
+    writeSyntheticChunks(db, n, draws);
     const buildMs = Math.round(performance.now() - started);
 
     const store = createEmbeddedStore(db, { dimensions: dims });
@@ -103,8 +115,8 @@ export async function measureEmbeddedLatency(opts: { chunks?: number; dimensions
       into.push(performance.now() - t);
     };
     for (let i = 0; i < queries; i++) {
-      const terms = [word(), word(), vocabulary[100 + Math.floor(rand() * 4000)]!].join(' ');
-      const v = vector();
+      const terms = draws.terms();
+      const v = draws.vector();
       await time(samples.rawKnn, () => rawKnn.all(Buffer.from(v.buffer), k));
       await time(samples.dense, () => store.query({ mode: 'dense', vector: v, k }));
       await time(samples.bm25, () => store.query({ mode: 'bm25', terms, k }));

@@ -40,4 +40,26 @@ describe('the app in Chromium against npm run serve', () => {
   it('loads under the strict CSP with no console errors', () => {
     expect(browser.consoleErrors).toEqual([]);
   });
+  // Last: a killed engine makes the page's in-flight requests fail, which the browser logs.
+  it('hears of an engine crash over the event stream and shows the restarted engine', async () => {
+    const { page } = browser;
+    const engine = await page.getByTestId('status-engine').textContent();
+    const pid = Number(/(\d+)/.exec(engine ?? '')?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    // Record every engine state the page receives, so a short-lived "crashed" is not missed.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenStates: string[] }).seenStates = seen;
+      new EventSource('/events').addEventListener('onEngineState', (e) => seen.push(JSON.parse((e as MessageEvent<string>).data).state));
+    });
+    await page.waitForTimeout(300);
+    process.kill(pid, 'SIGKILL');
+    // The Status view refreshes on the engine's state events: the new process, one restart.
+    await page.getByTestId('status-engine').filter({ hasText: /1 reinício\b|1 restart\b/ }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('status-engine').textContent()).not.toContain(String(pid));
+    const seen = await page.evaluate(() => (window as unknown as { seenStates: string[] }).seenStates);
+    expect(seen).toEqual(expect.arrayContaining(['crashed', 'ready']));
+    await page.getByText('Tudo funcionando').waitFor();
+  });
+
 });

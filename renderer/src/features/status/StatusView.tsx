@@ -40,7 +40,7 @@ export function StatusView() {
           </p>
           <dl className="status-grid">
             <dt>{t('status.engine')}</dt>
-            <dd data-testid="status-engine"><Check ok={status.engine.ok} /> {t('status.pid', { pid: status.engine.pid, uptime: formatDuration(status.engine.uptimeMs), restarts: status.engine.restarts })}</dd>
+            <dd data-testid="status-engine"><Check ok={status.engine.ok} /> {t('status.pid', { pid: status.engine.pid, uptime: formatDuration(status.engine.uptimeMs), count: status.engine.restarts })}</dd>
             <dt>{t('status.database')}</dt>
             <dd data-testid="status-database"><Check ok={status.database.ok} /> {status.database.detail} — {t('status.schema', { version: status.database.schemaVersion, size: formatBytes(status.database.sizeBytes) })}</dd>
             <dt>{t('status.vectorStore')}</dt>

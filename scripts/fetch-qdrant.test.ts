@@ -8,6 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeZip } from '../test/fixtures/zip';
 import { QDRANT_VERSION } from '../main/engine/qdrant/version';
 import { expectedSha256, extractTarGz, extractZip, fetchQdrant, QDRANT_PLATFORMS, QDRANT_RELEASE_ASSETS, QDRANT_RELEASE_SHA256 } from './fetch-qdrant';
 
@@ -25,47 +26,8 @@ async function tarGz(entries: Array<{ name: string; body?: string; type?: 'file'
   return Buffer.concat(chunks);
 }
 
-/** A minimal zip writer (deflate), enough to exercise the Windows path. */
-function zip(files: Array<{ name: string; body: string }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const data = Buffer.from(f.body);
-    const packed = zlib.deflateRawSync(data);
-    const name = Buffer.from(f.name);
-    const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, packed);
-    centrals.push(central, name);
-    offset += local.length + name.length + packed.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
+/** Deflated entries, as Qdrant's Windows release zips are. */
+const zip = (files: Array<{ name: string; body: string }>): Buffer => makeZip(files, { deflate: true });
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

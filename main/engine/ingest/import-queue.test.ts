@@ -185,6 +185,18 @@ describe('import queue over a real engine and database', () => {
     expect(jobs[1]!.error!.message).toMatch(/interrupted twice/);
   });
 
+  it('closing the engine mid-import leaves the job to resume at the next start, with no stray writes', async () => {
+    const pages = Array.from({ length: 40 }, (_, i) => `Página ${i + 1}\nIndicadores de desempenho e metas da perspectiva financeira, parte ${i + 1}.`);
+    const pdf = write('longo.pdf', await portuguesePdf(pages));
+    const [job] = engine.importFiles([{ path: pdf }]);
+    engine.close(); // while it is being read
+    await new Promise((r) => setTimeout(r, 500)); // any late write would surface here as an unhandled error
+    engine = new Engine({ dataDir: path.join(dir, 'data'), log: silentLog, emit: (e) => events.push(e) });
+    const [resumed] = await settle([job!]);
+    expect(resumed, JSON.stringify(resumed?.error)).toMatchObject({ state: 'done', pages: 40 });
+    expect(engine.lib().repo.list().map((d) => d.filename)).toEqual(['longo.pdf']);
+  });
+
   it('loads the sample library', async () => {
     const jobs = await settle(engine.importFiles([{ path: engine.sampleLibraryDir() }]), 120_000);
     expect(jobs.length).toBeGreaterThanOrEqual(8);

@@ -89,6 +89,8 @@ export class ImportQueue {
   }
 
   private finish(id: string, state: 'done' | 'failed' | 'cancelled' | 'needs-password', fields: { error?: BscErrorShape; note?: string | null; documentId?: string | null; stage?: ImportJob['stage'] } = {}): void {
+    // After close the database may be gone: a job interrupted by it is left 'running', to resume.
+    if (this.closed && this.running.has(id)) return;
     const r = this.row(id);
     this.s.setState.run({
       id, state, stage: fields.stage ?? (state === 'done' ? 'done' : r?.stage ?? 'queued'),
@@ -205,6 +207,7 @@ export class ImportQueue {
   }
 
   private onProgress(id: string, p: IndexProgress): void {
+    if (this.closed) return;
     const run = this.running.get(id);
     if (!run) return;
     const r = this.row(id);
@@ -255,6 +258,8 @@ export class ImportQueue {
   /** Stops taking work; running jobs are cancelled and will resume on the next start. */
   close(): void {
     this.closed = true;
+    // Stop the work in flight; its jobs stay 'running' in the database and resume at the next start.
+    for (const run of this.running.values()) run.controller.abort();
   }
 
   /** No job is running any more (after close/cancel): the database can be closed. */

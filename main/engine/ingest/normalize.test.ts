@@ -98,3 +98,12 @@ describe('dropRepeatedMargins', () => {
     expect(out.every((p) => p.includes('Linha repetida'))).toBe(true);
   });
 });
+
+describe('dropRepeatedMargins on pages that are all alike', () => {
+  it('keeps lines that are the whole text of their page', () => {
+    const pages = Array.from({ length: 6 }, (_, i) => `Página ${i + 1}\nIndicadores da perspectiva financeira, parte ${i + 1}.`);
+    const out = dropRepeatedMargins(pages);
+    expect(out.pages).toEqual(pages);
+    expect(out.droppedLines).toBe(0);
+  });
+});

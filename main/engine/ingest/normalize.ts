@@ -116,8 +116,13 @@ export function dropRepeatedMargins(pages: string[]): { pages: string[]; dropped
   let droppedLines = 0;
   const out = split.map((lines) => {
     const drop = new Set(marginLineIndexes(lines).filter((i) => (pagesWithKey.get(marginKey(lines[i] ?? '')) ?? 0) >= threshold));
+    if (drop.size === 0) return lines.join('\n');
+    const kept = lines.filter((_, i) => !drop.has(i));
+    // A page that would be left empty has no margins: those lines are its text (short pages that
+    // all look alike, such as one line of a table per page).
+    if (!kept.some((l) => l.trim() !== '')) return lines.join('\n');
     droppedLines += drop.size;
-    return drop.size === 0 ? lines.join('\n') : lines.filter((_, i) => !drop.has(i)).join('\n');
+    return kept.join('\n');
   });
   return { pages: out, droppedLines };
 }

@@ -149,7 +149,11 @@ export class Engine {
     this.library = { repo, queue };
     if (this.settings.vectorStore.mode !== 'embedded') void this.stores().ensureConnected().catch((err: unknown) => this.log.warn('vector store not connected', { error: err }));
     this.ops = new OperationRunner(db, (op) => this.send({ name: 'onOperation', payload: op }), this.log, { markInterrupted: this.isPrimary });
-    if (this.isPrimary) queue.resumeAfterRestart();
+    if (this.isPrimary) {
+      queue.resumeAfterRestart();
+      const swept = queue.sweepOrphanUploads();
+      if (swept.length) this.log.info('old uploads no import asked for were deleted', { files: swept.length });
+    }
   }
 
   /** The configured embedding provider with its cache, or null (BM25 only). Built on first use. */

@@ -197,6 +197,21 @@ describe('import queue over a real engine and database', () => {
     expect(engine.lib().repo.list().map((d) => d.filename)).toEqual(['longo.pdf']);
   });
 
+  it('deletes day-old uploads that no waiting job needs, and keeps the rest', async () => {
+    const incoming = engine.paths.incoming;
+    fs.mkdirSync(incoming, { recursive: true });
+    const orphan = path.join(incoming, 'orphan-upload-1');
+    const fresh = path.join(incoming, 'fresh-upload-22');
+    const waiting = path.join(incoming, 'waiting-upload-3');
+    for (const f of [orphan, fresh, waiting]) fs.writeFileSync(f, 'x');
+    const dayAgo = new Date(Date.now() - 2 * 86_400_000);
+    fs.utimesSync(orphan, dayAgo, dayAgo);
+    fs.utimesSync(waiting, dayAgo, dayAgo);
+    engine.database().prepare(`INSERT INTO import_jobs (id, path, filename, state, stage, created_at, updated_at) VALUES ('w', ?, 'cifrado.pdf', 'needs-password', 'extracting', 't', 't')`).run(waiting);
+    expect(engine.lib().queue.sweepOrphanUploads()).toEqual(['orphan-upload-1']);
+    expect(fs.existsSync(fresh) && fs.existsSync(waiting)).toBe(true);
+  });
+
   it('loads the sample library', async () => {
     const jobs = await settle(engine.importFiles([{ path: engine.sampleLibraryDir() }]), 120_000);
     expect(jobs.length).toBeGreaterThanOrEqual(8);

@@ -172,6 +172,28 @@ export class ImportQueue {
     return job;
   }
 
+  /**
+   * Uploads (browser mode) that no waiting job refers to any more — an upload whose import was
+   * never asked for, or left by a crash — are deleted once a day old.
+   */
+  sweepOrphanUploads(now = Date.now(), maxAgeMs = 86_400_000): string[] {
+    const dir = this.deps.incomingDir;
+    if (!fs.existsSync(dir)) return [];
+    const waiting = new Set((this.s.active.all() as JobRow[]).map((r) => r.path));
+    const removed: string[] = [];
+    for (const name of fs.readdirSync(dir)) {
+      const full = path.join(dir, name);
+      try {
+        if (waiting.has(full) || now - fs.statSync(full).mtimeMs < maxAgeMs) continue;
+        fs.rmSync(full, { force: true });
+        removed.push(name);
+      } catch {
+        // Already gone.
+      }
+    }
+    return removed;
+  }
+
   /** After a crash: interrupted jobs run again once; a second interruption fails them. */
   resumeAfterRestart(): void {
     for (const r of this.s.interrupted.all() as JobRow[]) {

@@ -24,9 +24,12 @@ export function engineEntryPath(): string {
 export function forkEngine(entry = engineEntryPath()): SpawnEngine {
   return (env) => {
     const child = fork(entry, [], { env: { ...process.env, ...env }, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A child killed between our check and the write makes IPC fail with EPIPE. Unhandled, that
+    // 'error' would take the server down with it; the 'exit' that follows fails the pending calls.
+    child.on('error', () => {});
     return {
       get pid() { return child.pid; },
-      send: (m) => { if (child.connected) child.send(m); },
+      send: (m) => { if (child.connected) child.send(m, (err) => { if (err) child.kill('SIGKILL'); }); },
       onMessage: (l) => child.on('message', (m) => l(m as FromEngine)),
       onExit: (l) => child.on('exit', (code, signal) => l(code, signal)),
       kill: () => child.kill('SIGKILL'),

@@ -438,6 +438,9 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, s
 
 const NoInput = z.object({}).strict().optional();
 
+/** library.original sends the whole file as base64 through IPC or one HTTP reply: bounded. */
+export const ORIGINAL_MAX_MB = 64;
+
 export const methods = {
   status: method(NoInput, Status, 'Engine, database, vector store and provider health.'),
   'settings.get': method(NoInput, Settings, 'The current settings (no secrets).'),
@@ -461,6 +464,11 @@ export const methods = {
     'Search the library (BM25, dense or hybrid).',
   ),
   'library.loadSample': method(NoInput, z.object({ jobs: z.array(ImportJob) }), 'Import the bundled BSC primer.'),
+  'library.original': method(
+    z.object({ documentId: z.string() }).strict(),
+    z.object({ filename: z.string(), mime: z.string(), bytes: z.string().describe('the file, base64'), size: z.number() }),
+    `The stored original file, for the page viewer and "Open the original" (TOO_LARGE beyond ${ORIGINAL_MAX_MB} MB).`,
+  ),
 
   'chat.ask': method(
     z.object({ question: z.string().trim().min(1).max(4000), conversationId: z.string().optional(), perspectives: z.array(Perspective).max(4).optional() }).strict(),

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EngineEvent, ImportSource, LibraryDocument, Settings, Status } from '../../preload/contract';
 import { LibraryRepository } from './db/library';
 import { type EmbeddingCache, openEmbeddingCache } from './embeddings/cache';
@@ -28,6 +27,7 @@ import { createRotatingLog, type Logger } from './observability/log';
 import { type DataPaths, dataPaths } from './settings/data-dir';
 import { loadSettingsFile, mergeSettings, saveSettingsFile } from './settings/settings-file';
 import { APP_VERSION } from './version';
+import { sampleLibraryDir as bundledSampleLibraryDir } from './resources';
 import { backupHandlers } from './handlers/backup-handlers';
 import { chatHandlers } from './handlers/chat-handlers';
 import { libraryHandlers } from './handlers/library-handlers';
@@ -287,8 +287,7 @@ export class Engine {
   }
 
   sampleLibraryDir(): string {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    return process.env.BSC_RESOURCES_DIR ? path.join(process.env.BSC_RESOURCES_DIR, 'sample-library') : path.resolve(here, '../../resources/sample-library');
+    return bundledSampleLibraryDir();
   }
 
   /** The database, reopened lazily after a failure (the user may have fixed the folder). */

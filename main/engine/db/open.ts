@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
+import { sqliteVecExtensionPath } from '../resources';
 import { classifySqliteError } from './errors';
 import { migrate } from './migrate';
 
@@ -17,7 +17,8 @@ export function openAppDatabase(file: string): AppDatabase {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
-    sqliteVec.load(db);
+    // By path, so the packaged app loads it from app.asar.unpacked (SQLite cannot read inside an asar).
+    db.loadExtension(sqliteVecExtensionPath());
     // Touch the schema so a non-database file fails here rather than on first use.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     migrate(db);

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcesDir } from '../resources';
 import type { Perspective, StoreStatus } from '../../../preload/contract';
 import type { AppDatabase } from '../db/open';
 import type { EmbeddingCache } from '../embeddings/cache';
@@ -92,10 +91,9 @@ export class StoreRuntime {
     }
     const dims = await embedder.provider.resolveDimensions({ signal });
     const s = this.deps.settings().vectorStore;
-    const here = path.dirname(fileURLToPath(import.meta.url));
     const runtime = await startQdrantRuntime(mode, {
       dataDir: this.deps.dataDir,
-      resourcesDir: process.env.BSC_RESOURCES_DIR ?? path.resolve(here, '../../resources'),
+      resourcesDir: resourcesDir(),
       external: { url: s.qdrantUrl, apiKey: this.deps.qdrantApiKey() ?? null },
     }, { log: this.deps.log, signal });
     const store = await createQdrantStore({ url: runtime.url, apiKey: runtime.apiKey ?? undefined, collection: s.collection, dimensions: dims, shardNumber: s.shardNumber, replicationFactor: s.replicationFactor });

@@ -276,11 +276,21 @@ export const AnswerSource = z.object({
   documentId: z.string(),
   filename: z.string(),
   title: z.string().nullable(),
+  /** Physical 1-based pages holding the excerpt (the whole passage for answers stored before excerpts). */
   pageStart: z.number(),
   pageEnd: z.number(),
+  /** Printed label of pageStart ("iii", "7"), or the section heading of a Markdown/DOCX passage. */
   pageLabel: z.string(),
   /** The passage's text as retrieved (what the judge reads). */
   quote: z.string(),
+  /** The sentence(s) the answer quotes: a verbatim substring of `quote`, at [excerptStart, excerptEnd). */
+  excerpt: z.string().optional(),
+  excerptStart: z.number().int().min(0).optional(),
+  excerptEnd: z.number().int().min(0).optional(),
+  /** Printed labels of the page(s) holding the excerpt, in order: ['7'] or ['7', '8']. */
+  pageLabels: z.array(z.string()).optional(),
+  /** True when the page's text came from OCR (the excerpt may differ from the printed words). */
+  ocr: z.boolean().optional(),
   score: z.number(),
   store: z.enum(['embedded', 'qdrant']),
   perspective: Perspective.nullable(),
@@ -292,6 +302,10 @@ export const JudgeClaim = z.object({
   citations: z.array(z.number().int()),
   supported: z.boolean(),
   reason: z.string(),
+  /** Does the sentence answer the question (not merely copy a passage)? Absent in reports from before. */
+  relevant: z.boolean().optional(),
+  /** Is the cited text on the cited page(s)? Absent when the claim cites nothing or in reports from before. */
+  pageCorrect: z.boolean().optional(),
 });
 
 export const JudgeReport = z.object({
@@ -313,6 +327,10 @@ export const RouterDecision = z.object({
   perspectives: z.array(Perspective),
   reason: z.string(),
   needsClarification: z.boolean(),
+  /** 'whole': the question is about the BSC as a management system, so all four perspectives answer it. */
+  scope: z.enum(['whole', 'perspectives']).optional(),
+  /** The lexical evidence for each perspective (0..1), for the "why these perspectives" tooltip. */
+  scores: z.partialRecord(Perspective, z.number()).optional(),
 });
 
 export const AnswerSection = z.object({ perspective: Perspective, heading: z.string(), text: z.string() });
@@ -324,9 +342,17 @@ export const Answer = z.object({
   /** The question after condensing it with the conversation's history. */
   standaloneQuestion: z.string(),
   language: z.enum(['pt', 'en']),
-  kind: z.enum(['generated', 'extractive']),
+  /** 'not-covered': the library does not support an answer; `sources` are then the nearest material, not evidence. */
+  kind: z.enum(['generated', 'extractive', 'not-covered']),
   status: z.enum(['complete', 'partial', 'failed']),
   error: BscErrorShape.nullable(),
+  /**
+   * Set when a language model is configured but did not answer (unreachable, timed out, refused):
+   * the answer shown is extractive instead. Null or absent: no model failed (none configured, or it answered).
+   */
+  modelFailure: z.object({ reason: z.string(), code: ErrorCode.optional() }).nullable().optional(),
+  /** The abstention gate's evidence: how well the library covers the question (same gate with or without a model). */
+  coverage: z.object({ covered: z.boolean(), score: z.number(), threshold: z.number(), termCoverage: z.number(), missingTerms: z.array(z.string()) }).optional(),
   text: z.string(),
   sections: z.array(AnswerSection),
   sources: z.array(AnswerSource),
@@ -361,7 +387,10 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-export const AnswerStage = z.enum(['cache', 'condense', 'route', 'retrieve', 'specialist', 'synthesize', 'judge', 'refine']);
+export const AnswerStage = z.enum(['cache', 'condense', 'route', 'retrieve', 'abstain', 'specialist', 'synthesize', 'judge', 'refine']);
+
+/** The longest question chat.ask accepts; longer ones are refused with BAD_INPUT (never cut). */
+export const QUESTION_MAX_CHARS = 4000;
 
 /** Everything that happens while an answer is written, in order; `answerId` ties them together. */
 export const AnswerEvent = z.discriminatedUnion('type', [
@@ -471,7 +500,7 @@ export const methods = {
   ),
 
   'chat.ask': method(
-    z.object({ question: z.string().trim().min(1).max(4000), conversationId: z.string().optional(), perspectives: z.array(Perspective).max(4).optional() }).strict(),
+    z.object({ question: z.string().trim().min(1).max(QUESTION_MAX_CHARS, { message: `The question is longer than ${QUESTION_MAX_CHARS} characters: shorten it (nothing was cut).` }), conversationId: z.string().optional(), perspectives: z.array(Perspective).max(4).optional() }).strict(),
     z.object({ conversationId: z.string(), answerId: z.string(), userMessageId: z.string() }),
     'Ask a question; the answer streams as onAnswer events and is stored with the conversation.',
   ),

@@ -3,6 +3,7 @@
 // server exposes the same names under /api, and the renderer's lib/api.ts calls them. Types are
 // derived from the schemas; nothing here imports Electron or Node, so the renderer can import it.
 import { z } from 'zod';
+import { strategyMethods } from './strategy-contract';
 
 // ---------- errors ----------
 
@@ -549,6 +550,8 @@ export const methods = {
   'embeddings.stats': method(NoInput, z.object({ entries: z.number(), bytes: z.number(), hits: z.number(), misses: z.number(), fingerprint: z.string().nullable(), missingForCurrentModel: z.number().nullable() }), 'The embedding cache, and how many chunks the current model would still embed.'),
   'metrics.prometheus': method(NoInput, z.object({ text: z.string() }), 'The engine\'s metrics in Prometheus text format (the server adds its HTTP metrics).'),
   'metrics.history': method(NoInput, z.object({ points: z.array(z.object({ at: z.string(), questions: z.number(), errors: z.number(), answerP95Ms: z.number().nullable(), importedPages: z.number(), cacheHits: z.number(), cacheMisses: z.number() })) }), 'Per-minute figures of the last 24 hours, for the Status charts.'),
+
+  ...strategyMethods,
 } as const;
 
 export type Methods = typeof methods;

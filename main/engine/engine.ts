@@ -16,6 +16,7 @@ import { type SecretStore, envSecretStore } from './settings/secrets';
 import { originalPath } from './ingest/index-document';
 import { embedWithCache } from './embeddings/embed-with-cache';
 import { retrieve } from './retrieval/retrieve';
+import { queryLanguagesOf } from './retrieval/analyze';
 import { deleteChunkVectorsSync } from './vectorstore/embedded';
 import { StoreRuntime } from './vectorstore/store-runtime';
 import type { VectorStore } from './vectorstore/port';
@@ -35,6 +36,9 @@ import { metricsHandlers } from './handlers/metrics-handlers';
 import { operationHandlers } from './handlers/operation-handlers';
 import { providerHandlers } from './handlers/provider-handlers';
 import { storeHandlers } from './handlers/store-handlers';
+import { strategyHandlers } from './handlers/strategy-handlers';
+import { EngagementRepository } from './strategy/engagement-repository';
+import { createStrategyService, type StrategyService } from './strategy/strategy-service';
 
 export interface EngineOptions {
   dataDir: string;
@@ -271,7 +275,7 @@ export class Engine {
         db: this.database(),
         store: activeStore,
         embed: embedder ? (texts, sig) => embedWithCache(embedder.provider, embedder.cache, texts, { signal: sig }) : null,
-        libraryLangs: repo.languages().filter((l): l is 'pt' | 'en' => l === 'pt' || l === 'en'),
+        libraryLangs: queryLanguagesOf(repo.languages()),
       },
       {
         query: input.query, k: input.k ?? r.k, mode, rrfK: r.rrfK, weights: { dense: r.denseWeight, bm25: r.bm25Weight },
@@ -440,5 +444,23 @@ export function engineHandlers(engine: Engine): MethodHandlers {
     ...operationHandlers(engine),
     ...storeHandlers(engine),
     ...metricsHandlers(engine),
+    ...strategyHandlers(strategyServiceOf(engine)),
   };
+}
+
+/** The strategy-map service over this engine's database and search (one per engine, repository per database handle). */
+function strategyServiceOf(engine: Engine): () => StrategyService {
+  const repos = new WeakMap<AppDatabase, EngagementRepository>();
+  const service = createStrategyService({
+    engagements: () => {
+      const db = engine.database();
+      if (!repos.has(db)) repos.set(db, new EngagementRepository(db));
+      return repos.get(db)!;
+    },
+    library: {
+      search: async (query, k, documentIds) => (await engine.search({ query, k, documentIds: documentIds ?? undefined })).hits,
+      pages: (documentId, from, to) => engine.lib().repo.pagesWithChunks(documentId).filter((p) => p.pageNo >= from && p.pageNo <= to),
+    },
+  });
+  return () => service;
 }

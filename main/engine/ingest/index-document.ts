@@ -8,7 +8,8 @@ import type { EmbeddingCache } from '../embeddings/cache';
 import { embedWithCache } from '../embeddings/embed-with-cache';
 import type { EmbeddingProvider } from '../embeddings/provider';
 import { BscError, throwIfCancelled } from '../errors';
-import { analyzeForIndex, detectLanguage } from '../retrieval/analyze';
+import { analyzeForIndex, indexLanguageOf } from '../retrieval/analyze';
+import { detectChunkLanguage, detectDocumentLanguage } from './language';
 import type { VectorPoint } from '../vectorstore/port';
 import type { ChatModel } from '../llm/chat-model';
 import { chunkPages } from './chunk';
@@ -90,10 +91,8 @@ function keepOriginal(documentsDir: string, sha256: string, filename: string, by
   fs.renameSync(tmp, target);
 }
 
-function documentLanguage(doc: ExtractedDocument): string | null {
-  const sample = doc.pages.slice(0, 8).map((p) => p.text).join('\n').slice(0, 20_000);
-  const lang = detectLanguage(sample);
-  return lang === 'other' ? null : lang;
+function documentLanguage(doc: ExtractedDocument) {
+  return detectDocumentLanguage(doc.pages.map((p) => p.text));
 }
 
 /**
@@ -148,8 +147,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       throwIfCancelled(signal);
     }
     const d = drafts[i]!;
-    const chunkLang = d.text.length > 200 ? detectLanguage(d.text) : 'other';
-    const effective = chunkLang === 'other' ? lang : chunkLang;
+    const effective = detectChunkLanguage(d.text, lang);
     const routed = routeToPerspectives(d.text);
     chunks.push({
       id: firstId + i,
@@ -161,7 +159,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       context: null,
       lang: effective,
       perspectives: routed.needsClarification ? [] : routed.perspectives,
-      terms: analyzeForIndex([d.headingPath.join(' '), d.text].join('\n'), (effective ?? 'other') as 'pt' | 'en' | 'other'),
+      terms: analyzeForIndex([d.headingPath.join(' '), d.text].join('\n'), indexLanguageOf(effective)),
     });
   }
   progress({ stage: 'chunking', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
@@ -179,7 +177,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       const c = chunks[i]!;
       if (!context) return;
       c.context = context;
-      c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text].join('\n'), (c.lang ?? 'other') as 'pt' | 'en' | 'other');
+      c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text].join('\n'), indexLanguageOf(c.lang));
     });
     if (out.warning) warnings.push(out.warning);
   }

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { analyzeForIndex, detectLanguage, foldDiacritics, ftsMatchQuery, stemToken, tokenize } from './analyze';
+import { analyzeForIndex, detectLanguage, detectQueryLanguage, foldDiacritics, ftsMatchQuery, queryLanguagesOf, stemToken, tokenize } from './analyze';
+import { analyzeQuery } from './retrieve';
+import { detectChunkLanguage, detectDocumentLanguage } from '../ingest/language';
 
 describe('foldDiacritics and tokenize', () => {
   it('folds accents and case, keeps numbers and acronyms', () => {
@@ -103,5 +105,65 @@ describe('ftsMatchQuery', () => {
 
   it('uses plain folded tokens when the library language is unknown', () => {
     expect(ftsMatchQuery('Relatórios 2024', [])).toBe('"relatorios" OR "2024"');
+  });
+});
+
+describe('Spanish, French and unknown languages', () => {
+  it('stems Spanish and French with their own stemmers and stop words, accents or not', () => {
+    expect(analyzeForIndex('Las estrategias de la empresa', 'es')).toBe(analyzeForIndex('estrategia empresas', 'es'));
+    expect(analyzeForIndex('la satisfacción del cliente', 'es')).toBe(analyzeForIndex('satisfaccion clientes', 'es'));
+    expect(analyzeForIndex('Les stratégies des entreprises', 'fr')).toBe(analyzeForIndex('strategie entreprise', 'fr'));
+    expect(analyzeForIndex('Les stratégies des entreprises', 'fr')).toMatch(/^[a-z0-9 ]+$/);
+  });
+
+  it('tells Spanish and French questions apart from Portuguese and English ones', () => {
+    expect(detectQueryLanguage('¿Cuáles son los indicadores de la perspectiva financiera?')).toBe('es');
+    expect(detectQueryLanguage('Quels sont les indicateurs de la perspective client ?')).toBe('fr');
+    // Portuguese and English questions are judged as before.
+    expect(detectQueryLanguage('Quais indicadores usar na perspectiva financeira?')).toBe('pt');
+    expect(detectQueryLanguage('indicadores financeiros')).toBe(detectLanguage('indicadores financeiros'));
+    expect(detectQueryLanguage('What is a strategy map?')).toBe('en');
+    expect(detectQueryLanguage('BSC')).toBe('other');
+  });
+
+  it('maps stored document languages to the ways a query is analysed', () => {
+    expect(queryLanguagesOf(['pt', 'es', 'und', 'pt', null])).toEqual(['pt', 'es', 'other']);
+    expect(queryLanguagesOf([])).toEqual([]);
+  });
+
+  describe('index and query terms meet (FTS5)', () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')`);
+    const insert = db.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
+    const docs: Record<string, string> = {
+      pt: 'O relatório mostra as estratégias de retenção de clientes e a satisfação dos funcionários com a empresa.',
+      es: 'El informe muestra las estrategias de retención de clientes y la satisfacción de los empleados con la empresa.',
+      fr: "Le rapport présente les stratégies de fidélisation des clients et la satisfaction des salariés de l'entreprise.",
+      de: 'Der Bericht zeigt die Strategien zur Kundenbindung und die Zufriedenheit der Mitarbeiter mit dem Unternehmen.',
+    };
+    for (const [id, text] of Object.entries(docs)) {
+      const lang = detectChunkLanguage(text, detectDocumentLanguage([text]));
+      insert.run(id, analyzeForIndex(text, lang === 'und' ? 'other' : lang));
+    }
+    const library = queryLanguagesOf(['pt', 'es', 'fr', 'und']);
+    const search = (q: string) => {
+      const terms = analyzeQuery(q, library);
+      const match = terms.map((t) => `"${t}"`).join(' OR ');
+      return (db.prepare('SELECT id FROM t WHERE t MATCH ? ORDER BY bm25(t)').all(match) as Array<{ id: string }>).map((r) => r.id);
+    };
+
+    it('a Spanish question finds the Spanish passage by its stems', () => {
+      expect(library).toEqual(['pt', 'es', 'fr', 'other']);
+      expect(search('¿Cuáles son los empleados satisfechos?')).toContain('es');
+      expect(search('¿Cuáles son las estrategias del informe?')[0]).toBe('es');
+    });
+
+    it('a French question finds the French passage', () => {
+      expect(search('Quels sont les salariés et leur satisfaction ?')[0]).toBe('fr');
+    });
+
+    it('a passage of unknown language is still found by its exact words', () => {
+      expect(search('Kundenbindung Zufriedenheit')).toEqual(['de']);
+    });
   });
 });

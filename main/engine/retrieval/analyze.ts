@@ -6,15 +6,40 @@ import { createRequire } from 'node:module';
  * which then only splits on spaces), so index and query must go through the same functions here.
  */
 
+/** The languages of questions, answers and perspective cues. */
 export type AnalyzedLanguage = 'pt' | 'en';
 export type DetectedLanguage = AnalyzedLanguage | 'other';
+/** The languages the index stems (documents may be in any of them). */
+export type StemLanguage = AnalyzedLanguage | 'es' | 'fr';
+/** How a text is indexed: stemmed in its language, or 'other' (folded tokens, no stemming, no stop words). */
+export type IndexLanguage = StemLanguage | 'other';
+
+const STEM_LANGUAGES: readonly StemLanguage[] = ['pt', 'en', 'es', 'fr'];
+
+export function isStemLanguage(lang: string | null | undefined): lang is StemLanguage {
+  return (STEM_LANGUAGES as readonly string[]).includes(lang ?? '');
+}
+
+/** How text tagged `lang` (a document's or chunk's stored language; 'und' or null: unknown) is indexed. */
+export function indexLanguageOf(lang: string | null | undefined): IndexLanguage {
+  return isStemLanguage(lang) ? lang : 'other';
+}
+
+/**
+ * The ways a query must be analysed to meet a library whose documents are tagged `stored`
+ * (documents.lang values): each stemmed language once, plus plain tokens when some document's
+ * language is unknown ('und'), since those were indexed unstemmed.
+ */
+export function queryLanguagesOf(stored: ReadonlyArray<string | null>): IndexLanguage[] {
+  return [...new Set(stored.map(indexLanguageOf))];
+}
 
 interface SnowballStemmer {
   stem(word: string): string;
 }
 // snowball-stemmers is CommonJS without type declarations.
 const snowball = createRequire(import.meta.url)('snowball-stemmers') as {
-  newStemmer(algorithm: 'portuguese' | 'english'): SnowballStemmer;
+  newStemmer(algorithm: 'portuguese' | 'english' | 'spanish' | 'french'): SnowballStemmer;
 };
 
 /** Lowercase and strip combining marks after NFKD: "Relatório" → "relatorio", "ﬁ" → "fi". */
@@ -60,9 +85,35 @@ const EN_STOPWORDS = new Set(
   your yours yourself yourselves`.split(/\s+/),
 );
 
-const STOPWORDS: Record<AnalyzedLanguage, ReadonlySet<string>> = { pt: PT_STOPWORDS, en: EN_STOPWORDS };
+// Snowball's Spanish and French stop lists, folded, without the rarer verb forms.
+const ES_STOPWORDS = new Set(
+  foldDiacritics(
+    `de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este sí
+    porque esta entre cuando muy sin sobre también me hasta hay donde quien desde todo nos durante todos
+    uno les ni contra otros ese eso ante ellos e esto mí antes algunos qué unos yo otro otras otra él tanto
+    esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo nosotros mi mis tú te ti tu
+    tus ellas nosotras vosotros vosotras os mío mía míos mías tuyo tuya tuyos tuyas suyo suya suyos suyas
+    nuestro nuestra nuestros nuestras vuestro vuestra vuestros vuestras esos esas estoy estás está estamos
+    están es son soy eres somos sois era eran fue fueron ha han he has hemos habéis había habían ser sea
+    sean será serán sería cuál cuáles cómo dónde cuándo cuánto`,
+  ).split(/\s+/),
+);
 
-export function isStopword(token: string, lang: AnalyzedLanguage): boolean {
+const FR_STOPWORDS = new Set(
+  foldDiacritics(
+    `au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me même mes moi
+    mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
+    votre vous c d j l à m n s t y été étée étées étés étant suis es est sommes êtes sont serai sera
+    serons seront serais serait étais était étions étiez étaient fus fut furent sois soit soient fusse
+    ai as avons avez ont aurai aura aurons auront aurais aurait avais avait avions aviez avaient eut
+    eurent aie ait aient ceci cela celà cet cette ici ils les leurs quel quels quelle quelles sans soi
+    comment où quand combien pourquoi`,
+  ).split(/\s+/),
+);
+
+const STOPWORDS: Record<StemLanguage, ReadonlySet<string>> = { pt: PT_STOPWORDS, en: EN_STOPWORDS, es: ES_STOPWORDS, fr: FR_STOPWORDS };
+
+export function isStopword(token: string, lang: StemLanguage): boolean {
   return STOPWORDS[lang].has(token);
 }
 
@@ -95,9 +146,48 @@ export function detectLanguage(text: string): DetectedLanguage {
   return pt >= en ? 'pt' : 'en';
 }
 
-const stemmers: Record<AnalyzedLanguage, SnowballStemmer> = {
+// Words frequent in Spanish or French questions that are not Portuguese or English words once
+// folded ("está" folds to the Portuguese "esta", so it is not here).
+const ES_MARKERS = new Set(
+  `el los las del y es son su sus lo muy pero cual cuales cuantos cuantas donde cuando como hay porque
+  usted ustedes nuestro nuestra tiene tienen puedo puede debe deben cuanto`.split(/\s+/),
+);
+const FR_MARKERS = new Set(
+  `le les des du et est sont une dans pour avec sur au aux ce ces qui quel quels quelle quelles comment
+  pourquoi nous vous notre votre leur leurs entreprise objectifs indicateurs peut doit`.split(/\s+/),
+);
+// Words both a Spanish/French list and the Portuguese/English ones hold: evidence for neither side.
+const SHARED_MARKERS = new Set([...ES_MARKERS, ...FR_MARKERS].filter((w) => PT_MARKERS.has(w) || EN_MARKERS.has(w)));
+
+/**
+ * A question's language among the four the index stems, for analysing it as the index did.
+ * Spanish or French only when their own words outnumber Portuguese and English ones, so
+ * Portuguese and English questions are judged exactly as by detectLanguage.
+ */
+export function detectQueryLanguage(text: string): IndexLanguage {
+  const base = detectLanguage(text);
+  const tokens = tokenize(text);
+  let es = /ñ|¿|¡/i.test(text) ? 1.5 : 0;
+  let fr = /[èêëùûœ]/i.test(text) ? 1 : 0;
+  let pt = /[ãõç]/i.test(text) ? 1.5 : 0;
+  let en = 0;
+  for (const t of tokens) {
+    if (ES_MARKERS.has(t) && !SHARED_MARKERS.has(t)) es++;
+    if (FR_MARKERS.has(t) && !SHARED_MARKERS.has(t)) fr++;
+    if (PT_MARKERS.has(t)) pt++;
+    if (EN_MARKERS.has(t)) en++;
+  }
+  const ours = Math.max(pt, en);
+  if (es > ours && es > fr) return 'es';
+  if (fr > ours && fr > es) return 'fr';
+  return base;
+}
+
+const stemmers: Record<StemLanguage, SnowballStemmer> = {
   pt: snowball.newStemmer('portuguese'),
   en: snowball.newStemmer('english'),
+  es: snowball.newStemmer('spanish'),
+  fr: snowball.newStemmer('french'),
 };
 
 // The Portuguese stemmer keys on accented suffixes (-ção, -ência, -ável). Folded text has lost
@@ -127,24 +217,26 @@ function restorePortugueseSuffix(token: string): string {
 // Snowball stemming dominates indexing time and a library repeats its words endlessly:
 // remember recent stems (bounded, cleared when full).
 const STEM_MEMO_LIMIT = 200_000;
-const stemMemo: Record<AnalyzedLanguage, Map<string, string>> = { pt: new Map(), en: new Map() };
+const stemMemo: Record<StemLanguage, Map<string, string>> = { pt: new Map(), en: new Map(), es: new Map(), fr: new Map() };
 
 /** Stems one folded token; the result is folded too, so it matches what the index stores. */
-export function stemToken(token: string, lang: AnalyzedLanguage): string {
+export function stemToken(token: string, lang: StemLanguage): string {
   const memo = stemMemo[lang];
   const known = memo.get(token);
   if (known !== undefined) return known;
   let stem: string;
   if (/^\p{N}+$/u.test(token)) stem = token;
   else if (lang === 'pt') stem = foldDiacritics(stemmers.pt.stem(restorePortugueseSuffix(token)));
-  else stem = stemmers.en.stem(token);
+  else if (lang === 'en') stem = stemmers.en.stem(token);
+  // Spanish and French stem the folded token: index and query both fold first, so they still meet.
+  else stem = foldDiacritics(stemmers[lang].stem(token));
   if (memo.size >= STEM_MEMO_LIMIT) memo.clear();
   memo.set(token, stem);
   return stem;
 }
 
-/** Folded, stopword-free, stemmed terms of a text in one language ('other': folded tokens). */
-export function analyzeTerms(text: string, lang: DetectedLanguage): string[] {
+/** Folded, stopword-free, stemmed terms of a text in one language ('other': folded tokens, unstemmed). */
+export function analyzeTerms(text: string, lang: IndexLanguage): string[] {
   const tokens = tokenize(text);
   if (lang === 'other') return tokens;
   const terms: string[] = [];
@@ -155,7 +247,7 @@ export function analyzeTerms(text: string, lang: DetectedLanguage): string[] {
 }
 
 /** The text to store in the FTS5 column: the analysed terms joined by spaces. */
-export function analyzeForIndex(text: string, lang: DetectedLanguage): string {
+export function analyzeForIndex(text: string, lang: IndexLanguage): string {
   return analyzeTerms(text, lang).join(' ');
 }
 
@@ -166,7 +258,7 @@ export function analyzeForIndex(text: string, lang: DetectedLanguage): string {
  * how many and how rare the shared terms are. Null when nothing searchable remains.
  * An empty `langs` means the library's language is unknown: plain folded tokens.
  */
-export function ftsMatchQuery(question: string, langs: AnalyzedLanguage[]): string | null {
+export function ftsMatchQuery(question: string, langs: IndexLanguage[]): string | null {
   const terms = new Set<string>();
   // A library with no known language was indexed as plain folded tokens.
   for (const lang of langs.length > 0 ? langs : (['other'] as const)) {

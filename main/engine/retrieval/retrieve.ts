@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { decodeHeadingPath } from '../db/library';
 import { isAbortError, throwIfCancelled } from '../errors';
 import type { VectorFilter, VectorStore } from '../vectorstore/port';
-import { analyzeTerms, detectLanguage, foldDiacritics, tokenize } from './analyze';
-import type { AnalyzedLanguage, DetectedLanguage } from './analyze';
+import { analyzeTerms, detectQueryLanguage, foldDiacritics, isStemLanguage, tokenize } from './analyze';
+import type { IndexLanguage } from './analyze';
 
 export type RetrievalMode = 'hybrid' | 'bm25' | 'dense';
 
@@ -12,8 +12,8 @@ export interface RetrieveDeps {
   store: VectorStore;
   /** Null when no embedding provider is configured: retrieval is then BM25 only. */
   embed: ((texts: string[], signal?: AbortSignal) => Promise<Float32Array[]>) | null;
-  /** The languages the library was indexed in (the query is analysed in each). */
-  libraryLangs: AnalyzedLanguage[];
+  /** The languages the library was indexed in (the query is analysed in each; 'other': documents indexed unstemmed). */
+  libraryLangs: IndexLanguage[];
 }
 
 export interface RetrieveQuery {
@@ -81,11 +81,13 @@ function chunkRowsStatement(db: Database.Database): Database.Statement {
 }
 
 /** The query's terms as the index holds them: analysed in every library language (plain folded tokens when none is known). */
-export function analyzeQuery(query: string, libraryLangs: AnalyzedLanguage[]): string[] {
+export function analyzeQuery(query: string, libraryLangs: IndexLanguage[]): string[] {
   // A question in a language the library has is analysed in that language only: a Portuguese
   // word run through the English stemmer matches nothing useful and only adds noise.
-  const asked = detectLanguage(query);
-  const langs: DetectedLanguage[] = asked !== 'other' && libraryLangs.includes(asked) ? [asked] : libraryLangs.length ? libraryLangs : ['other'];
+  // Documents of unknown language were indexed unstemmed: plain tokens always go along for them.
+  const asked = detectQueryLanguage(query);
+  const unstemmed: IndexLanguage[] = libraryLangs.includes('other') ? ['other'] : [];
+  const langs: IndexLanguage[] = asked !== 'other' && libraryLangs.includes(asked) ? [asked, ...unstemmed] : libraryLangs.length ? libraryLangs : ['other'];
   const content = tokenize(query).filter((t) => !QUESTION_FILLERS.has(t)).join(' ');
   return [...new Set(langs.flatMap((lang) => analyzeTerms(content, lang)))];
 }
@@ -165,7 +167,7 @@ export async function retrieve(deps: RetrieveDeps, q: RetrieveQuery): Promise<Re
       pageLabel: r.label ?? String(r.page_start),
       filename: r.filename,
       title: r.title,
-      snippet: snippetAround(r.text, termSet, r.lang === 'pt' || r.lang === 'en' ? [r.lang] : deps.libraryLangs),
+      snippet: snippetAround(r.text, termSet, isStemLanguage(r.lang) ? [r.lang] : r.lang === 'und' ? ['other'] : deps.libraryLangs),
     });
     if (hits.length === q.k) break;
   }
@@ -178,7 +180,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * About SNIPPET_CHARS of the text around its first word whose analysed form is a query term
  * (so "relatorio" finds "Relatórios"); the text's start when none matches (a dense-only hit).
  */
-export function snippetAround(text: string, terms: ReadonlySet<string>, langs: AnalyzedLanguage[]): string {
+export function snippetAround(text: string, terms: ReadonlySet<string>, langs: IndexLanguage[]): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= SNIPPET_CHARS) return flat;
   const analysed = new Map<string, boolean>();

@@ -13,6 +13,7 @@ import { measureRendererDuringImport, rendererUnavailable } from './renderer-ben
 import { type Baseline, type BenchMetric, type BenchSection, baselineFrom, formatBenchTable, parseBaseline } from './report';
 import { measureStoreLatency, measureVectorLibrary } from './retrieval-bench';
 import { findServerLoad, metricsFromLoadResult } from './server-load-section';
+import { measureTitles } from './titles-bench';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const baselineFile = path.join(import.meta.dirname, 'baseline.json');
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       },
     },
     { name: 'chat', limitMs: 180_000, run: (s) => measureChat(120_000, s) },
+    { name: 'titles', limitMs: 120_000, run: (s) => measureTitles(path.resolve(repoRoot, '../shared/corpus/pdfs'), s) },
     {
       name: 'server-load', limitMs: 240_000,
       run: async (signal) => {

@@ -10,6 +10,7 @@ import type { EmbeddingProvider } from '../embeddings/provider';
 import { BscError, throwIfCancelled } from '../errors';
 import { analyzeForIndex, indexLanguageOf } from '../retrieval/analyze';
 import { detectChunkLanguage, detectDocumentLanguage } from './language';
+import { documentTitle } from './title';
 import type { VectorPoint } from '../vectorstore/port';
 import type { ChatModel } from '../llm/chat-model';
 import { chunkPages } from './chunk';
@@ -207,7 +208,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
   throwIfCancelled(signal);
   try {
     deps.repo.addDocument(
-      { id: documentId, sha256, filename: req.filename, mime: doc.mime, bytes: bytes.length, pageCount: doc.pageCount, title: doc.title, lang },
+      { id: documentId, sha256, filename: req.filename, mime: doc.mime, bytes: bytes.length, pageCount: doc.pageCount, title: documentTitle(doc, bytes, req.filename), lang },
       doc.pages.map((p) => ({ pageNo: p.pageNo, label: p.label, text: p.text })),
       chunks,
       {

@@ -6,6 +6,7 @@ import type { Reply } from '../../preload/contract';
 import { dispatchCall } from '../engine/dispatch';
 import { engineHandlersFor } from '../engine/engine-process-handlers';
 import { defaultDataDir } from '../engine/settings/data-dir';
+import { acquireWriterLock, describeHolder } from '../engine/settings/writer-lock';
 import { type CliCommand, type CliIO, type OptionSpec, UsageError } from './command';
 import { backupCommands } from './commands/backup';
 import { chatCommands } from './commands/chat';
@@ -15,6 +16,12 @@ import { serverCommands } from './commands/server';
 import { statusCommands } from './commands/status';
 
 export type { CliIO };
+
+/**
+ * Commands that never change the library: they run beside the app or the server. Every other
+ * command takes the data folder's writer lock (a running app or server holds it).
+ */
+const READ_ONLY_COMMANDS = new Set(['status', 'search', 'list', 'verify', 'eval', 'set-password']);
 
 const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands, ...serverCommands];
 
@@ -65,6 +72,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const dataDir = path.resolve((values['data-dir'] as string | undefined) ?? defaultDataDir());
+  const lock = READ_ONLY_COMMANDS.has(name) ? null : acquireWriterLock(dataDir, 'cli', { command: `bsc ${name}` });
+  if (lock && !lock.ok) {
+    io.err(`error [DB_BUSY]: ${describeHolder(lock.holder, dataDir)}.\n`
+      + `  bsc ${name} changes the library, and only one program may write it at a time. Do it in the app (or the server's web page), or stop that program first.\n`);
+    return 1;
+  }
   const listeners = new Set<(name: string, payload: unknown) => void>();
   // Not primary: a CLI run may share the folder with a running app, which owns crash recovery.
   const { engine, handlers } = engineHandlersFor({ dataDir, primary: false, emit: (e) => { for (const l of listeners) l(e.name, e.payload); } });
@@ -96,6 +109,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 1;
   } finally {
     engine.close();
+    if (lock?.ok) lock.release();
   }
 }
 

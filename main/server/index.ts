@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { EngineHost, forkEngine } from '../engine/host';
 import { createRotatingLog } from '../engine/observability/log';
 import { dataPaths, defaultDataDir } from '../engine/settings/data-dir';
+import { acquireWriterLock, describeHolder } from '../engine/settings/writer-lock';
 import { hashPassword, passwordHashFile, readStoredPasswordHash } from './auth';
 import { ConfigError, type ServerConfig, isLoopback, readServerConfig } from './config';
 import { createBscServer, listen } from './http';
@@ -66,6 +67,12 @@ export async function runServer(argv: string[]): Promise<void> {
     // A data folder we cannot write still gets a server: /health then says why it is unhealthy.
     process.stderr.write(`cannot write logs in ${logsDir}: ${(err as Error).message}\n`);
     log = createRotatingLog({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-logs-')), maxFileBytes: 1e8, retentionDays: 30, echo: true });
+  }
+  // One writer per data folder: a running app, server or `bsc index` holds it (released at exit).
+  const lock = acquireWriterLock(dataDir, 'server');
+  if (!lock.ok) {
+    process.stderr.write(`Agente BSC server: ${describeHolder(lock.holder, dataDir)}; stop it first, or serve another --data-dir.\n`);
+    process.exit(1);
   }
   const engine = new EngineHost({ dataDir, spawn: forkEngine(), log });
   await engine.start();

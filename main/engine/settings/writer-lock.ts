@@ -1,0 +1,105 @@
+// One writer per data folder. The engine keeps state in memory (the next chunk id, running jobs),
+// so two engines writing the same library corrupt each other's view (a `bsc index` beside a
+// running server made the server's next import fail on a duplicate chunk id). The app, the server
+// and the CLI's write commands take this lock; read-only commands do not need it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export type WriterKind = 'app' | 'server' | 'cli';
+
+export interface WriterLockHolder {
+  pid: number;
+  kind: WriterKind;
+  /** What the holder is doing, for the message another process prints ("bsc index"). */
+  command?: string;
+  startedAt: string;
+  hostname: string;
+}
+
+export const WRITER_LOCK_FILE = 'writer.lock';
+
+export interface WriterLockOptions {
+  pid?: number;
+  hostname?: string;
+  now?: () => Date;
+  command?: string;
+  /** Whether a process is alive (process.kill(pid, 0) by default). */
+  isAlive?: (pid: number) => boolean;
+}
+
+export type WriterLockResult =
+  | { ok: true; holder: WriterLockHolder; release(): void }
+  | { ok: false; holder: WriterLockHolder };
+
+export function writerLockPath(dataDir: string): string {
+  return path.join(dataDir, WRITER_LOCK_FILE);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else, which still holds the folder.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function readWriterLock(dataDir: string): WriterLockHolder | null {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(writerLockPath(dataDir), 'utf8')) as Partial<WriterLockHolder>;
+    if (typeof parsed.pid !== 'number' || !parsed.kind) return null;
+    return parsed as WriterLockHolder;
+  } catch {
+    return null;
+  }
+}
+
+/** A lock whose process is gone (crashed, killed) on this machine; one from another machine is never assumed stale. */
+function isStale(holder: WriterLockHolder | null, hostname: string, isAlive: (pid: number) => boolean): boolean {
+  if (!holder) return true; // unreadable or half-written: its writer died between open and write
+  return holder.hostname === hostname && !isAlive(holder.pid);
+}
+
+/**
+ * Takes the data folder's writer lock, replacing a stale one. Creation is exclusive (O_EXCL), so
+ * of two processes starting together exactly one wins. Released by `release()` or at exit.
+ */
+export function acquireWriterLock(dataDir: string, kind: WriterKind, opts: WriterLockOptions = {}): WriterLockResult {
+  const file = writerLockPath(dataDir);
+  const hostname = opts.hostname ?? os.hostname();
+  const isAlive = opts.isAlive ?? processAlive;
+  const me: WriterLockHolder = { pid: opts.pid ?? process.pid, kind, ...(opts.command ? { command: opts.command } : {}), startedAt: (opts.now?.() ?? new Date()).toISOString(), hostname };
+  fs.mkdirSync(dataDir, { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o644);
+      try { fs.writeSync(fd, `${JSON.stringify(me)}\n`); } finally { fs.closeSync(fd); }
+      const release = () => {
+        process.removeListener('exit', release);
+        const current = readWriterLock(dataDir);
+        if (current?.pid === me.pid && current.startedAt === me.startedAt) fs.rmSync(file, { force: true });
+      };
+      process.once('exit', release);
+      return { ok: true, holder: me, release };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = readWriterLock(dataDir);
+    if (holder && holder.pid === me.pid && holder.hostname === hostname) return { ok: false, holder };
+    if (!isStale(holder, hostname, isAlive)) return { ok: false, holder: holder! };
+    fs.rmSync(file, { force: true });
+  }
+  return { ok: false, holder: readWriterLock(dataDir) ?? { ...me, pid: -1 } };
+}
+
+const KIND_NAMES: Record<WriterKind, string> = { app: 'the Agente BSC desktop app', server: 'the Agente BSC server', cli: 'another bsc command' };
+
+/** "the Agente BSC server (pid 4242, started 2026-12-03 12:30) is using /data" */
+export function describeHolder(holder: WriterLockHolder, dataDir: string): string {
+  const started = holder.startedAt.replace('T', ' ').slice(0, 16);
+  const what = holder.kind === 'cli' && holder.command ? `"${holder.command}"` : KIND_NAMES[holder.kind];
+  const where = holder.hostname && holder.hostname !== os.hostname() ? ` on ${holder.hostname}` : '';
+  return `${what} (pid ${holder.pid}${where}, started ${started} UTC) is writing to ${dataDir}`;
+}

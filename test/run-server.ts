@@ -6,11 +6,30 @@ import path from 'node:path';
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 
 export interface RunningServer {
+  /** The clean base URL (http://127.0.0.1:PORT), without the launch token. */
   url: string;
+  /** The URL the server printed: with `?token=…` when it runs without a password. */
+  launchUrl: string;
+  /** The launch token, or null when the server asks for a password (or runs with BSC_AUTH=off). */
+  token: string | null;
   dataDir: string;
   process: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
+}
+
+/** Launch tokens of the servers this process started, by base URL: callApi and the browser use them. */
+const launchTokens = new Map<string, string>();
+
+/** The bearer header that lets a script in through a token-mode server ({} for any other server). */
+export function authHeaders(url: string): Record<string, string> {
+  const token = launchTokens.get(new URL(url).origin);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+/** Launch URLs of the running token-mode servers (the e2e browser opens them to get the cookie). */
+export function runningLaunchUrls(): string[] {
+  return [...launchTokens].map(([base, token]) => `${base}/?token=${token}`);
 }
 
 export function tempDataDir(prefix = 'bsc-data-'): string {
@@ -27,7 +46,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-  const url = await new Promise<string>((resolve, reject) => {
+  const launchUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
     const onData = () => {
       const m = out.match(/serving (http:\/\/\S+)/);
@@ -36,12 +55,19 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
     child.stdout?.on('data', onData);
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
   });
+  const parsed = new URL(launchUrl);
+  const url = parsed.origin;
+  const token = parsed.searchParams.get('token');
+  if (token) launchTokens.set(url, token);
   return {
     url,
+    launchUrl,
+    token,
     dataDir,
     process: child,
     output: () => out,
     stop: () => new Promise<void>((resolve) => {
+      launchTokens.delete(url);
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -52,7 +78,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary replies
 export async function callApi(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...authHeaders(url) }, body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
 }
 

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames, type MethodName } from '../preload/contract';
-import { type RunningServer, startServer } from './run-server';
+import { type RunningServer, authHeaders, startServer } from './run-server';
 
 const ENV_KEY = `sk-test-envleak${randomBytes(12).toString('hex')}`;
 // Shaped like no known key, so only exact-value scrubbing can catch it.
@@ -76,7 +76,7 @@ describe('no provider key leaks anywhere', () => {
   const sse = new AbortController();
 
   const call = async (method: string, input?: unknown) => {
-    const res = await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: input === undefined ? '' : JSON.stringify(input) });
+    const res = await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...authHeaders(server.url) }, body: input === undefined ? '' : JSON.stringify(input) });
     const text = await res.text();
     bodies.push(`${method} ${res.status} ${text}`);
     return JSON.parse(text) as { ok: boolean; value?: any; error?: { code: string; message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -90,7 +90,7 @@ describe('no provider key leaks anywhere', () => {
     echo = await startEchoingServer();
     server = await startServer({ env: { OPENAI_API_KEY: ENV_KEY } });
     void (async () => {
-      const res = await fetch(`${server.url}/events`, { signal: sse.signal });
+      const res = await fetch(`${server.url}/events`, { signal: sse.signal, headers: authHeaders(server.url) });
       const decoder = new TextDecoder();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) events += decoder.decode(chunk, { stream: true });
     })().catch(() => {});

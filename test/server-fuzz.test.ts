@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames, methods } from '../preload/contract';
-import { type RunningServer, startServer } from './run-server';
+import { type RunningServer, authHeaders, startServer } from './run-server';
 
 const BODIES_PER_METHOD = 100;
 
@@ -91,7 +91,7 @@ describe('fuzzing every API method with invalid bodies', () => {
       for (;;) {
         const job = jobs[sent++];
         if (!job) return;
-        const res = await fetch(`${server.url}/api/${encodeURIComponent(job.name)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: job.body });
+        const res = await fetch(`${server.url}/api/${encodeURIComponent(job.name)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...authHeaders(server.url) }, body: job.body });
         codes.set(res.status, (codes.get(res.status) ?? 0) + 1);
         const text = await res.text();
         let json: { ok?: boolean; error?: { code?: unknown; message?: unknown } } = {};
@@ -118,7 +118,7 @@ describe('fuzzing every API method with invalid bodies', () => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
     // No bad input reached the engine: its log has no failed calls from the fuzz.
-    const status = await (await fetch(`${server.url}/api/status`, { method: 'POST' })).json();
+    const status = await (await fetch(`${server.url}/api/status`, { method: 'POST', headers: authHeaders(server.url) })).json();
     expect(status.ok).toBe(true);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, callApi, startServer, waitFor } from './run-server';
+import { type RunningServer, authHeaders, callApi, startServer, waitFor } from './run-server';
 
 type Family = { type: string; help: boolean; samples: Map<string, number> };
 
@@ -46,7 +46,7 @@ function parseExposition(text: string): Map<string, Family> {
 }
 
 async function scrape(url: string): Promise<Map<string, Family>> {
-  const res = await fetch(`${url}/metrics`);
+  const res = await fetch(`${url}/metrics`, { headers: authHeaders(url) });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parseExposition(await res.text());

@@ -18,7 +18,8 @@ describe('rate limits (injected clock)', () => {
   let locked: InProcessServer;
   beforeAll(async () => {
     [open, locked] = await Promise.all([
-      startInProcessServer({ engineEntry, server: { now: () => t, limits: { chatPerMinute: 3, chatPerHour: 5, apiPerMinute: 40 } } }),
+      // Open (BSC_AUTH=off): these limits apply per address whatever the login.
+      startInProcessServer({ engineEntry, server: { now: () => t, auth: { required: false, passwordHash: null, launchToken: null }, limits: { chatPerMinute: 3, chatPerHour: 5, apiPerMinute: 40 } } }),
       startInProcessServer({
         engineEntry,
         server: {

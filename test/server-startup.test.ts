@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, startServer, tempDataDir } from './run-server';
+import { authHeaders, repoRoot, startServer, tempDataDir } from './run-server';
 
 const serverJs = path.join(repoRoot, 'dist/main/server.js');
 const cliJs = path.join(repoRoot, 'dist/main/cli.js');
@@ -92,17 +92,27 @@ describe('starting the server', () => {
     }
   });
 
-  it('on loopback without a password, login is off unless BSC_AUTH=on (which then needs a password)', async () => {
+  it('on loopback without a password, a launch token stands in for the login unless BSC_AUTH=on (which then needs a password) or off', async () => {
     const dataDir = tempDataDir();
     const r = await runRefused(['--data-dir', dataDir], cleanEnv({ BSC_AUTH: 'on' }));
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/BSC_AUTH=on requires an admin password/);
     const server = await startServer({ dataDir, env: cleanEnv() });
     try {
-      expect((await fetch(`${server.url}/api/status`, { method: 'POST' })).status).toBe(200);
-      expect(await (await fetch(`${server.url}/auth/session`)).json()).toEqual({ ok: true, value: { required: false, authenticated: true } });
+      expect(server.token).toMatch(/^[\w-]{32}$/);
+      expect((await fetch(`${server.url}/api/status`, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(`${server.url}/api/status`, { method: 'POST', headers: authHeaders(server.url) })).status).toBe(200);
+      expect(await (await fetch(`${server.url}/auth/session`)).json()).toEqual({ ok: true, value: { required: true, authenticated: false, mode: 'token' } });
     } finally {
       await server.stop();
+    }
+    const open = await startServer({ dataDir, env: cleanEnv({ BSC_AUTH: 'off' }) });
+    try {
+      expect(open.token).toBeNull();
+      expect((await fetch(`${open.url}/api/status`, { method: 'POST' })).status).toBe(200);
+      expect(await (await fetch(`${open.url}/auth/session`)).json()).toEqual({ ok: true, value: { required: false, authenticated: true } });
+    } finally {
+      await open.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

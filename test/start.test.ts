@@ -22,7 +22,7 @@ describe.skipIf(electronBinaryPresent)('npm start without the Electron binary', 
         const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 90_000);
         child.stdout.on('data', () => {
           const m = out.match(/serving (http:\/\/\S+)/);
-          if (m?.[1]) { clearTimeout(timer); resolve(m[1]); }
+          if (m?.[1]) { clearTimeout(timer); resolve(new URL(m[1]).origin); }
         });
       });
       const notice = out.split('\n').filter((l) => l.startsWith('Desktop shell unavailable'));

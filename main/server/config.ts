@@ -2,6 +2,7 @@
 // Unknown BSC_* variables and malformed values are refused: a typo must not silently fall back
 // to a default that leaves a server open.
 import net from 'node:net';
+import { parseHostHeader } from './host-guard';
 
 export interface ServerConfig {
   host: string;
@@ -17,6 +18,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxUploadBytes: number;
   allowedOrigins: string[];
+  /** Host names (beyond loopback and the bound address) the server answers to. */
+  allowedHosts: string[];
   trustedProxies: string[];
   metricsToken: string | null;
 }
@@ -42,6 +45,13 @@ function parseOrigins(raw: string, name: string): string[] {
       throw new ConfigError(`${name}: "${o}" is not an origin (scheme://host[:port], no path)`);
     }
     return u.origin;
+  });
+}
+
+function parseHosts(raw: string, name: string): string[] {
+  return list(raw).map((h) => {
+    if (!parseHostHeader(h)) throw new ConfigError(`${name}: "${h}" is not a host name like bsc.example.com or bsc.example.com:8443`);
+    return h.toLowerCase();
   });
 }
 
@@ -80,6 +90,7 @@ export const ENV_SPECS: Record<string, Spec> = {
   BSC_MAX_BODY_BYTES: { doc: 'API body limit', parse: int(1024, 64 * 1024 * 1024) },
   BSC_MAX_UPLOAD_MB: { doc: 'upload limit', parse: int(1, 100_000) },
   BSC_ALLOWED_ORIGINS: { doc: 'CORS allow-list', parse: parseOrigins },
+  BSC_ALLOWED_HOSTS: { doc: 'host names the server answers to', parse: parseHosts },
   BSC_TRUSTED_PROXIES: { doc: 'proxies whose X-Forwarded-* we believe', parse: parseProxies },
   BSC_METRICS_TOKEN: { doc: 'bearer token for GET /metrics', parse: (raw, name) => {
     if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters`);
@@ -135,6 +146,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv, flags: { host?: string;
     maxBodyBytes: get('BSC_MAX_BODY_BYTES', 1024 * 1024),
     maxUploadBytes: get('BSC_MAX_UPLOAD_MB', 2048) * 1024 * 1024,
     allowedOrigins: get<string[]>('BSC_ALLOWED_ORIGINS', []),
+    allowedHosts: get<string[]>('BSC_ALLOWED_HOSTS', []),
     trustedProxies: get<string[]>('BSC_TRUSTED_PROXIES', []),
     metricsToken: get<string | null>('BSC_METRICS_TOKEN', null),
   };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { CONTENT_SECURITY_POLICY } from '../engine/security';
 import { LoginThrottle, SESSION_COOKIE, SessionStore, clearedSessionCookie, readCookie, sessionCookie, verifyPassword } from './auth';
 import { type ClientInfo, clientInfo, trustedProxyList } from './client-address';
 import { httpStatusFor } from './http-status';
+import { createHostGuard } from './host-guard';
+import { LaunchToken, newLaunchToken, sameSecret } from './launch-token';
 import { RateLimiter } from './rate-limit';
 import { createServerMetrics } from './server-metrics';
 import { resolveStaticFile } from './static-files';
@@ -23,6 +25,11 @@ export interface ServerAuthOptions {
   /** scrypt hash (stored by `bsc set-password`, or made at start from BSC_ADMIN_PASSWORD). */
   passwordHash: string | null;
   idleMinutes?: number;
+  /**
+   * Without a password: the per-launch token (printed in the URL), or null for a fully open
+   * server (BSC_AUTH=off). Absent means a token nobody was told: a locked server, never an open one.
+   */
+  launchToken?: string | null;
 }
 
 export interface ServerOptions {
@@ -39,6 +46,8 @@ export interface ServerOptions {
   auth?: ServerAuthOptions;
   limits?: { chatPerMinute?: number; chatPerHour?: number; apiPerMinute?: number };
   allowedOrigins?: string[];
+  /** BSC_ALLOWED_HOSTS: host names (beyond loopback and the bound address) this server answers to. */
+  allowedHosts?: string[];
   trustedProxies?: string[];
   /** Bearer token that lets a Prometheus scraper read /metrics without a session. */
   metricsToken?: string | null;
@@ -125,17 +134,14 @@ function routeOf(pathname: string): string {
   return 'static';
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  // Hash both sides so the comparison is constant-time whatever their lengths.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export function createBscServer(opts: ServerOptions): http.Server {
   const now = opts.now ?? Date.now;
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
-  const auth: ServerAuthOptions = opts.auth ?? { required: false, passwordHash: null };
+  const auth: ServerAuthOptions = opts.auth ?? { required: false, passwordHash: null, launchToken: newLaunchToken() };
+  const boundPort = () => (server.address() as AddressInfo | null)?.port ?? opts.port;
+  const hosts = createHostGuard({ boundHost: opts.host, port: boundPort, allowedHosts: opts.allowedHosts });
+  const launch = !auth.required && auth.launchToken ? new LaunchToken(auth.launchToken, boundPort) : null;
+  const loginRequired = auth.required || launch !== null;
   const sessions = new SessionStore({ idleMs: (auth.idleMinutes ?? 60) * 60_000, now });
   const throttle = new LoginThrottle(now);
   const proxies = trustedProxyList(opts.trustedProxies ?? []);
@@ -174,11 +180,16 @@ export function createBscServer(opts: ServerOptions): http.Server {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     if (client.https) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     try {
-      // CORS and cross-site requests: same origin, or an origin on the allow-list.
+      // DNS rebinding: a name we were not bound to is another site's name resolving to us.
+      // The host as the client typed it: X-Forwarded-Host from a trusted proxy, else Host.
+      if (!hosts.isAllowedHost(client.host, client.https)) {
+        res.setHeader('Connection', 'close');
+        return sendError(res, 421, 'UNAUTHORIZED', `This server does not answer to the host "${String(client.host).slice(0, 100)}" (add it to BSC_ALLOWED_HOSTS).`);
+      }
+      // CORS and cross-site requests: an origin naming one of our hosts, or one on the allow-list.
       const origin = req.headers.origin;
-      const ownOrigin = `${client.https ? 'https' : 'http'}://${client.host}`;
-      const originAllowed = origin === undefined || origin === ownOrigin || allowedOrigins.has(origin);
-      if (origin !== undefined && origin !== ownOrigin && originAllowed) {
+      const originAllowed = origin === undefined || hosts.isAllowedOrigin(origin, allowedOrigins);
+      if (origin !== undefined && allowedOrigins.has(origin)) {
         res.setHeader('Access-Control-Allow-Origin', origin);
         res.setHeader('Access-Control-Allow-Credentials', 'true');
         res.setHeader('Vary', 'Origin');
@@ -188,20 +199,25 @@ export function createBscServer(opts: ServerOptions): http.Server {
         res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '600' });
         return res.end();
       }
-      if (!originAllowed && req.method !== 'GET' && req.method !== 'HEAD') {
+      const isProtected = url.pathname.startsWith('/api/') || url.pathname === '/events' || url.pathname === '/upload' || url.pathname === '/metrics';
+      if (!originAllowed && ((req.method !== 'GET' && req.method !== 'HEAD') || isProtected || url.pathname.startsWith('/auth/'))) {
         return sendError(res, 403, 'UNAUTHORIZED', 'This origin is not allowed (BSC_ALLOWED_ORIGINS).');
+      }
+      if (launch && url.searchParams.has('token') && (req.method === 'GET' || req.method === 'HEAD') && !isProtected) {
+        return exchangeToken(res, url, client.https);
       }
 
       const sessionId = readCookie(req.headers.cookie, SESSION_COOKIE);
       if (url.pathname.startsWith('/auth/')) return await handleAuth(req, res, url.pathname, sessionId, client);
 
-      const isProtected = url.pathname.startsWith('/api/') || url.pathname === '/events' || url.pathname === '/upload' || url.pathname === '/metrics';
-      let authenticated = !auth.required;
-      if (isProtected && auth.required) {
-        authenticated = sessions.touch(sessionId);
+      let authenticated = !loginRequired;
+      if (isProtected && loginRequired) {
+        authenticated = launch ? launch.admits(req.headers) : sessions.touch(sessionId);
         const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
         const scraper = url.pathname === '/metrics' && !!opts.metricsToken && !!bearer && sameSecret(bearer, opts.metricsToken);
-        if (!authenticated && !scraper) return sendError(res, 401, 'UNAUTHORIZED', 'Log in to use Agente BSC.');
+        if (!authenticated && !scraper) {
+          return sendError(res, 401, 'UNAUTHORIZED', launch ? 'Open the link printed when the server started (it carries this launch\'s token).' : 'Log in to use Agente BSC.');
+        }
       }
 
       if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
@@ -256,6 +272,7 @@ export function createBscServer(opts: ServerOptions): http.Server {
           // A stream whose session expired or was logged out ends; the browser then asks again and gets 401.
           // An open stream is not activity: it must not keep an idle session alive.
           if (auth.required && !sessions.isAlive(sessionId) && !authenticatedByToken(req)) return res.end();
+          if (launch && !launch.admits(req.headers)) return res.end();
           res.write(': ping\n\n');
         }, 15_000);
         req.on('close', () => { clearInterval(ping); sseClients.delete(res); metrics.sseClients(sseClients.size); });
@@ -295,6 +312,16 @@ export function createBscServer(opts: ServerOptions): http.Server {
     }
   });
 
+  /** `?token=…` on a page: the cookie in its place, then the same page without the token. */
+  function exchangeToken(res: http.ServerResponse, url: URL, https: boolean): void {
+    const given = url.searchParams.get('token');
+    url.searchParams.delete('token');
+    const clean = `${url.pathname}${url.search}`;
+    if (launch?.matches(given)) res.setHeader('Set-Cookie', launch.cookie(https));
+    res.writeHead(303, { Location: clean, 'Cache-Control': 'no-store' });
+    res.end();
+  }
+
   function authenticatedByToken(req: http.IncomingMessage): boolean {
     const bearer = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
     return !!opts.metricsToken && !!bearer && sameSecret(bearer, opts.metricsToken);
@@ -302,11 +329,12 @@ export function createBscServer(opts: ServerOptions): http.Server {
 
   async function handleAuth(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, sessionId: string | undefined, client: ClientInfo): Promise<void> {
     if (pathname === '/auth/session' && req.method === 'GET') {
-      return sendJson(res, 200, { ok: true, value: { required: auth.required, authenticated: !auth.required || sessions.touch(sessionId) } });
+      const authenticated = launch ? launch.admits(req.headers) : !auth.required || sessions.touch(sessionId);
+      return sendJson(res, 200, { ok: true, value: { required: loginRequired, authenticated, ...(launch ? { mode: 'token' } : {}) } });
     }
     if (pathname === '/auth/logout' && req.method === 'POST') {
       sessions.destroy(sessionId);
-      res.setHeader('Set-Cookie', clearedSessionCookie(client.https));
+      res.setHeader('Set-Cookie', launch ? launch.clearedCookie(client.https) : clearedSessionCookie(client.https));
       return sendJson(res, 200, { ok: true, value: { authenticated: false } });
     }
     if (pathname === '/auth/login' && req.method === 'POST') {
@@ -322,19 +350,25 @@ export function createBscServer(opts: ServerOptions): http.Server {
       if (typeof password !== 'string' || password.length === 0 || password.length > 1024) {
         return sendError(res, 400, 'BAD_INPUT', 'Send {"password": "..."} as JSON.');
       }
-      if (!auth.required || !auth.passwordHash) {
+      if (!loginRequired || (!auth.passwordHash && !launch)) {
         return sendJson(res, 200, { ok: true, value: { authenticated: true, required: false } });
       }
       // Failed logins slow down the next answer to this client, before the password is even checked.
       const wait = throttle.delayMs(client.ip);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      if (!(await verifyPassword(password, auth.passwordHash))) {
+      // In token mode the login page takes the token (pasted from the terminal) as its password.
+      const right = launch ? launch.matches(password) : await verifyPassword(password, auth.passwordHash!);
+      if (!right) {
         const failures = throttle.failed(client.ip);
         metrics.loginFailed();
         opts.log.warn('login failed', { client: client.ip, failures });
         return sendError(res, 401, 'UNAUTHORIZED', 'Wrong password.');
       }
       throttle.succeeded(client.ip);
+      if (launch) {
+        res.setHeader('Set-Cookie', launch.cookie(client.https));
+        return sendJson(res, 200, { ok: true, value: { authenticated: true, required: true } });
+      }
       sessions.destroy(sessionId);
       const id = sessions.create();
       opts.log.info('login', { client: client.ip });

@@ -11,6 +11,7 @@ import { acquireWriterLock, describeHolder } from '../engine/settings/writer-loc
 import { hashPassword, passwordHashFile, readStoredPasswordHash } from './auth';
 import { ConfigError, type ServerConfig, isLoopback, readServerConfig } from './config';
 import { createBscServer, listen } from './http';
+import { newLaunchToken } from './launch-token';
 
 const USAGE = 'usage: bsc-serve [--host 127.0.0.1] [--port 5171] [--data-dir DIR]   (settings: BSC_* environment variables, see .env.example)';
 
@@ -20,7 +21,7 @@ function refuse(message: string): never {
 }
 
 /** Whether login is required, and with which hash; refuses a public address without a password. */
-export async function resolveAuth(config: ServerConfig, dataDir: string): Promise<{ required: boolean; passwordHash: string | null; source: string }> {
+export async function resolveAuth(config: ServerConfig, dataDir: string): Promise<{ required: boolean; passwordHash: string | null; source: string; launchToken: string | null }> {
   const stored = readStoredPasswordHash(dataDir);
   const passwordHash = config.adminPassword ? await hashPassword(config.adminPassword) : stored;
   const source = config.adminPassword ? 'BSC_ADMIN_PASSWORD' : stored ? passwordHashFile(dataDir) : 'none';
@@ -31,7 +32,9 @@ export async function resolveAuth(config: ServerConfig, dataDir: string): Promis
     );
   }
   const required = config.auth === 'on' || publicHost || (config.auth === 'auto' && passwordHash !== null);
-  return { required, passwordHash: required ? passwordHash : null, source };
+  // No password on loopback: a per-launch token in the printed URL, unless BSC_AUTH=off says open.
+  const launchToken = required || config.auth === 'off' ? null : newLaunchToken();
+  return { required, passwordHash: required ? passwordHash : null, source: launchToken ? 'launch token' : source, launchToken };
 }
 
 export async function runServer(argv: string[]): Promise<void> {
@@ -90,9 +93,10 @@ export async function runServer(argv: string[]): Promise<void> {
     incomingDir: dataPaths(dataDir).incoming,
     maxBodyBytes: config.maxBodyBytes,
     maxUploadBytes: config.maxUploadBytes,
-    auth: { required: auth.required, passwordHash: auth.passwordHash, idleMinutes: config.sessionIdleMinutes },
+    auth: { required: auth.required, passwordHash: auth.passwordHash, idleMinutes: config.sessionIdleMinutes, launchToken: auth.launchToken },
     limits: { chatPerMinute: config.chatPerMinute, chatPerHour: config.chatPerHour, apiPerMinute: config.apiPerMinute },
     allowedOrigins: config.allowedOrigins,
+    allowedHosts: config.allowedHosts,
     trustedProxies: config.trustedProxies,
     metricsToken: config.metricsToken,
   });
@@ -101,9 +105,11 @@ export async function runServer(argv: string[]): Promise<void> {
   server.requestTimeout = 0;
   server.keepAliveTimeout = 10_000;
   const addr = await listen(server, config.host, config.port);
-  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  log.info('server started', { host: config.host, port: addr.port, login: auth.required ? `required (${auth.source})` : 'off' });
-  process.stdout.write(`Agente BSC is serving ${url}  (data: ${dataDir}; login ${auth.required ? 'required' : 'off'})\n`);
+  const base = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const url = auth.launchToken ? `${base}/?token=${auth.launchToken}` : base;
+  const login = auth.required ? 'login required' : auth.launchToken ? 'open this link: it carries the launch token' : 'login off';
+  log.info('server started', { host: config.host, port: addr.port, login: auth.required ? `required (${auth.source})` : auth.source === 'launch token' ? 'launch token' : 'off' });
+  process.stdout.write(`Agente BSC is serving ${url}  (data: ${dataDir}; ${login})\n`);
 
   const shutdown = async () => {
     server.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from '../../preload/contract';
 import { LATEST_SCHEMA_VERSION } from '../engine/db/migrate';
-import { type RunningServer, callApi, startServer, tempDataDir, waitFor } from '../../test/run-server';
+import { type RunningServer, authHeaders, callApi, startServer, tempDataDir, waitFor } from '../../test/run-server';
 
 describe('server mode over the engine process', () => {
   let server: RunningServer;
@@ -48,7 +48,7 @@ describe('server mode over the engine process', () => {
 
   it('settings.set persists and is announced over SSE', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${server.url}/events`, { signal: controller.signal });
+    const res = await fetch(`${server.url}/events`, { signal: controller.signal, headers: authHeaders(server.url) });
     const reader = res.body!.getReader();
     const seen = (async () => {
       let text = '';

@@ -8,6 +8,7 @@ import { EngineHost, forkEngine } from '../engine/host';
 import { type Logger, createRotatingLog } from '../engine/observability/log';
 import { dataPaths } from '../engine/settings/data-dir';
 import { type ServerOptions, createBscServer, listen } from './http';
+import { newLaunchToken } from './launch-token';
 
 export interface InProcessServer {
   url: string;
@@ -16,6 +17,8 @@ export interface InProcessServer {
   engine: EngineHost;
   log: Logger;
   logFile: string;
+  /** The launch token when the server runs without a password (send it as a bearer). */
+  token: string | null;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,8 @@ export async function startInProcessServer(opts: {
   const log = createRotatingLog({ dir: paths.logs, maxFileBytes: 50 * 1024 * 1024, retentionDays: 1 }).child({ proc: 'server' });
   const engine = new EngineHost({ dataDir, spawn: forkEngine(opts.engineEntry), log });
   await engine.start();
-  const server = createBscServer({ rendererDir: null, ...opts.server, host: '127.0.0.1', port: 0, engine, log, incomingDir: paths.incoming });
+  const auth = opts.server?.auth ?? { required: false, passwordHash: null, launchToken: newLaunchToken() };
+  const server = createBscServer({ rendererDir: null, ...opts.server, auth, host: '127.0.0.1', port: 0, engine, log, incomingDir: paths.incoming });
   const addr = await listen(server, '127.0.0.1', 0);
   return {
     url: `http://127.0.0.1:${addr.port}`,
@@ -39,6 +43,7 @@ export async function startInProcessServer(opts: {
     engine,
     log,
     logFile: path.join(paths.logs, 'bsc.log'),
+    token: auth.required ? null : auth.launchToken ?? null,
     async stop() {
       server.close();
       server.closeAllConnections();

@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { type RunningServer, repoRoot } from '../run-server';
+import { type RunningServer, repoRoot, runningLaunchUrls } from '../run-server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(repoRoot, 'test/artifacts');
 
-/** Debian's Chromium, headless, fresh profile, no background traffic (this machine has no network). */
+/**
+ * Debian's Chromium, headless, fresh profile, no background traffic (this machine has no network).
+ * Start the server first: the browser opens each running server's launch link to get its cookie.
+ */
 export async function launchChromium(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; close(): Promise<void>; consoleErrors: string[] }> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-chromium-'));
@@ -23,6 +26,11 @@ export async function launchChromium(locale = 'en-US'): Promise<{ context: Brows
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   fs.mkdirSync(artifactsDir, { recursive: true });
+  // Log in as a user does: open the printed link once; the server swaps its token for a cookie.
+  for (const launchUrl of runningLaunchUrls()) {
+    await page.goto(launchUrl);
+    if (new URL(page.url()).searchParams.has('token')) throw new Error(`the server did not exchange the launch token at ${page.url()}`);
+  }
   return {
     context,
     page,

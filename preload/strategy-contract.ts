@@ -15,7 +15,7 @@ export const MapCitation = z.object({
   filename: z.string().max(512).default(''),
   chunkId: z.number().int().nullable().default(null),
   excerpt: Text(2000),
-  pageLabels: z.array(z.string().max(32)).max(8).default([]),
+  pageLabels: z.array(z.string().max(200)).max(8).default([]),
   pageStart: z.number().int().min(1),
   pageEnd: z.number().int().min(1),
 });

@@ -12,6 +12,7 @@ import { backupCommands } from './commands/backup';
 import { chatCommands } from './commands/chat';
 import { evalCommands } from './commands/eval';
 import { libraryCommands } from './commands/library';
+import { mapCommands } from './commands/map';
 import { serverCommands } from './commands/server';
 import { statusCommands } from './commands/status';
 
@@ -23,7 +24,7 @@ export type { CliIO };
  */
 const READ_ONLY_COMMANDS = new Set(['status', 'search', 'list', 'verify', 'eval', 'set-password']);
 
-const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands, ...serverCommands];
+const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands, ...serverCommands, ...mapCommands];
 
 const COMMON: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },

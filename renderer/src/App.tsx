@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EventPayload } from '../../preload/contract';
 import { LibraryView } from './features/library/LibraryView';
 import { BackupView } from './features/backup/BackupView';
+import { StrategyView } from './features/strategy/StrategyView';
 import { ChatView } from './features/chat/ChatView';
 import { LoginView } from './features/login/LoginView';
 import { useLoginGate } from './features/login/use-login-gate';
@@ -12,13 +13,14 @@ import { i18next, resolveLanguage } from './i18n';
 import { api } from './lib/api';
 import { useSettings } from './lib/use-settings';
 
-const VIEWS = ['chat', 'library', 'backup', 'settings', 'status'] as const;
+const VIEWS = ['chat', 'library', 'strategy', 'backup', 'settings', 'status'] as const;
 type View = (typeof VIEWS)[number];
 
 function viewFromHash(): View {
   // '#/chat/<conversation id>' is still the chat view: the feature reads the rest of the hash.
+  // No hash (first run, a fresh window): Chat, where an empty library is offered the sample or an import.
   const v = window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
-  return (VIEWS as readonly string[]).includes(v) ? (v as View) : 'status';
+  return (VIEWS as readonly string[]).includes(v) ? (v as View) : 'chat';
 }
 
 export function App() {
@@ -72,6 +74,7 @@ export function App() {
         {view === 'library' && <LibraryView />}
         {view === 'chat' && <ChatView />}
         {view === 'backup' && <BackupView />}
+        {view === 'strategy' && <StrategyView />}
       </main>
     </div>
   );

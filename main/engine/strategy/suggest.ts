@@ -25,8 +25,9 @@ export function candidateLines(text: string): Array<{ text: string; start: numbe
   const re = /[^\n.!?;]+[.!?;]?/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const raw = m[0];
-    const lead = raw.length - raw.trimStart().length;
-    const t = raw.trim();
+    // The excerpt starts after any list marker: still verbatim, without "- " or "1." in front.
+    const lead = raw.length - raw.replace(/^\s*(?:[-*•]\s+|\d+[.)]\s+)?/, '').length;
+    const t = raw.slice(lead).trim();
     if (t.length >= 12) out.push({ text: t, start: m.index + lead });
   }
   return out;

@@ -1,6 +1,6 @@
 export const en = {
   app: { name: 'Agente BSC', tagline: 'Balanced Scorecard assistant' },
-  nav: { chat: 'Chat', library: 'Library', backup: 'Backup', settings: 'Settings', status: 'Status' },
+  nav: { chat: 'Chat', library: 'Library', strategy: 'Strategy map', backup: 'Backup', settings: 'Settings', status: 'Status' },
   common: { ok: 'OK', failed: 'Failed', refresh: 'Refresh', loading: 'Loading…', error: 'Error' },
   engineState: {
     starting: 'Engine starting…',
@@ -141,6 +141,7 @@ export const en = {
       queued: 'Waiting',
       reading: 'Reading the file',
       extracting: 'Extracting text',
+      recognizing: 'Reading scanned pages (OCR)',
       chunking: 'Splitting into chunks',
       contextualizing: 'Adding context',
       embedding: 'Computing embeddings',

@@ -6,9 +6,11 @@ import { backupStrings } from '../features/backup/strings';
 import { chatStrings } from '../features/chat/strings';
 import { loginStrings } from '../features/login/strings';
 import { settingsPanelStrings } from '../features/settings/strings';
+import { viewerStrings } from '../features/viewer/strings';
+import { strategyStrings } from '../features/strategy/strings';
 
 // Each feature keeps its own strings in its folder, as an i18next namespace.
-const featureNamespaces = { chat: chatStrings, backup: backupStrings, settingsPanels: settingsPanelStrings, login: loginStrings } as const;
+const featureNamespaces = { chat: chatStrings, backup: backupStrings, settingsPanels: settingsPanelStrings, login: loginStrings, viewer: viewerStrings, strategy: strategyStrings } as const;
 
 export type UiLanguage = 'pt-BR' | 'en';
 

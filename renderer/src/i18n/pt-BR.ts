@@ -2,7 +2,7 @@ import type { Messages } from './en';
 
 export const ptBR: Messages = {
   app: { name: 'Agente BSC', tagline: 'Assistente de Balanced Scorecard' },
-  nav: { chat: 'Conversa', library: 'Biblioteca', backup: 'Backup', settings: 'Configurações', status: 'Estado' },
+  nav: { chat: 'Conversa', library: 'Biblioteca', strategy: 'Mapa estratégico', backup: 'Backup', settings: 'Configurações', status: 'Estado' },
   common: { ok: 'OK', failed: 'Falhou', refresh: 'Atualizar', loading: 'Carregando…', error: 'Erro' },
   engineState: {
     starting: 'Iniciando o motor…',
@@ -143,6 +143,7 @@ export const ptBR: Messages = {
       queued: 'Aguardando',
       reading: 'Lendo o arquivo',
       extracting: 'Extraindo o texto',
+      recognizing: 'Lendo páginas digitalizadas (OCR)',
       chunking: 'Dividindo em trechos',
       contextualizing: 'Adicionando contexto',
       embedding: 'Calculando embeddings',

@@ -2,7 +2,7 @@
 // job and answer ends from /events, memory of the engine child from /proc.
 import fs from 'node:fs';
 import type { ImportJob } from '../../preload/contract';
-import { callApi, type RunningServer, startServer, tempDataDir } from '../../test/run-server';
+import { authHeaders, callApi, type RunningServer, startServer, tempDataDir } from '../../test/run-server';
 import { addChatCompletionsRoute, type ChatCompletionsRoute } from '../../test/standins/openai-chat-route';
 import { type OpenAIStandin, startOpenAIStandin } from '../../test/standins/openai-standin';
 
@@ -49,7 +49,7 @@ export async function startChatBench(opts: { latencyMs: number; dataDirPrefix: s
 
 /** Opens /events and waits for it to be connected; then yields each event's name and data, in order. */
 export async function openEventStream(url: string, signal: AbortSignal): Promise<AsyncGenerator<{ event: string; data: string }>> {
-  const res = await fetch(`${url}/events`, { signal });
+  const res = await fetch(`${url}/events`, { signal, headers: authHeaders(url) });
   if (!res.ok || !res.body) throw new Error(`/events answered ${res.status}`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnswerEvent, ImportJob } from '../../preload/contract';
+import { authHeaders } from '../../test/run-server';
 import { makeBenchPdf } from '../make-bench-pdf';
 import { api, openEventStream, startChatBench, watchImportJobs } from './bench-server';
 import type { BenchMetric } from './report';
@@ -107,7 +108,7 @@ export async function runServerLoad(opts: ServerLoadOptions = {}): Promise<{ met
         const question = `${TOPICS[(s + q) % TOPICS.length]} para a unidade ${s}-${q}?`;
         const started = performance.now();
         const asked = await fetch(`${server.url}/api/chat.ask`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ question, conversationId }), signal: deadline,
+          method: 'POST', headers: { 'Content-Type': 'application/json', ...authHeaders(server.url) }, body: JSON.stringify({ question, conversationId }), signal: deadline,
         }).then((r) => r.json() as Promise<{ ok: boolean; value?: { answerId: string; conversationId: string }; error?: { code: string } }>);
         if (!asked.ok || !asked.value) {
           errors.set(asked.error?.code ?? 'HTTP', (errors.get(asked.error?.code ?? 'HTTP') ?? 0) + 1);

@@ -75,6 +75,11 @@ const settingsSections = {
     chunkChars: z.number().int().min(200).max(8000),
     overlapChars: z.number().int().min(0).max(2000),
   }),
+  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
+  ocr: z.object({
+    enabled: z.boolean(),
+    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
+  }),
   vectorStore: z.object({
     mode: VectorStoreMode,
     /** external mode: the Qdrant URL (its API key is a secret, never here). */
@@ -147,6 +152,7 @@ export const defaultSettings: Settings = {
   ui: { language: 'system', theme: 'system' },
   logs: { maxFileMb: 100, retentionDays: 30 },
   import: { maxFileMb: 200, chunkChars: 1200, overlapChars: 150 },
+  ocr: { enabled: true, languages: ['por', 'eng'] },
   vectorStore: { mode: 'embedded', qdrantUrl: null, collection: 'agente_bsc', shardNumber: 1, replicationFactor: 1 },
   embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, modelDir: null, batchSize: 100, concurrency: 2 },
   retrieval: { mode: 'hybrid', k: 10, rrfK: 60, denseWeight: 1, bm25Weight: 1 },
@@ -165,6 +171,7 @@ export const SettingsPatch = z.object({
   ui: settingsSections.ui.partial().strict().optional(),
   logs: settingsSections.logs.partial().strict().optional(),
   import: settingsSections.import.partial().strict().optional(),
+  ocr: settingsSections.ocr.partial().strict().optional(),
   vectorStore: settingsSections.vectorStore.partial().strict().optional(),
   embeddings: settingsSections.embeddings.partial().strict().optional(),
   retrieval: settingsSections.retrieval.partial().strict().optional(),
@@ -217,6 +224,8 @@ export const DocumentPage = z.object({
   pageNo: z.number(),
   label: z.string(),
   text: z.string(),
+  /** The page's text came from OCR (a scan or an image): show "p. 4, OCR". */
+  ocr: z.boolean().optional(),
   /** Where each chunk starts and ends on this page, as character offsets into `text`. */
   chunks: z.array(z.object({ chunkId: z.number(), ord: z.number(), start: z.number(), end: z.number() })),
 });
@@ -230,7 +239,7 @@ export const ImportSource = z.union([
 export type ImportSource = z.infer<typeof ImportSource>;
 
 export const ImportJobState = z.enum(['queued', 'running', 'needs-password', 'done', 'failed', 'cancelled']);
-export const ImportStage = z.enum(['queued', 'reading', 'extracting', 'chunking', 'contextualizing', 'embedding', 'writing', 'done']);
+export const ImportStage = z.enum(['queued', 'reading', 'extracting', 'recognizing', 'chunking', 'contextualizing', 'embedding', 'writing', 'done']);
 export const ImportJob = z.object({
   id: z.string(),
   filename: z.string(),
@@ -258,6 +267,10 @@ export const SearchHit = z.object({
   pageStart: z.number(),
   pageEnd: z.number(),
   pageLabel: z.string(),
+  /** The hit's first page was read by OCR. */
+  ocr: z.boolean().optional(),
+  /** 'toc' or 'index' for a table of contents or a back-of-book index: searchable, not evidence. */
+  role: z.enum(['body', 'toc', 'index']).optional(),
   headingPath: z.array(z.string()),
   text: z.string(),
   /** A short extract around the matched terms. */

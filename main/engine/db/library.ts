@@ -12,7 +12,7 @@ export interface NewDocument {
   lang: string | null;
 }
 
-export interface NewPage { pageNo: number; label: string; text: string }
+export interface NewPage { pageNo: number; label: string; text: string; ocr?: boolean }
 
 export interface NewChunk {
   id: number;
@@ -24,6 +24,8 @@ export interface NewChunk {
   context: string | null;
   lang: string | null;
   perspectives: string[];
+  /** 'toc' / 'index': a table of contents or an index, searchable but not evidence (default 'body'). */
+  role?: 'body' | 'toc' | 'index';
   /** Analysed terms for the FTS5 index (text + context). */
   terms: string;
 }
@@ -67,15 +69,15 @@ export class LibraryRepository {
       byFilename: db.prepare(`SELECT ${docCols} FROM documents d WHERE d.filename = ? AND d.status = 'indexed' ORDER BY d.created_at DESC LIMIT 1`),
       insertDoc: db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, page_count, title, lang, status, created_at, indexed_at)
         VALUES (@id, @sha256, @filename, @mime, @bytes, @pageCount, @title, @lang, 'indexed', @now, @now)`),
-      insertPage: db.prepare('INSERT INTO pages (document_id, page_no, label, text) VALUES (?, ?, ?, ?)'),
-      insertChunk: db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, heading_path, text, context, lang, perspectives)
-        VALUES (@id, @documentId, @ord, @pageStart, @pageEnd, @headingPath, @text, @context, @lang, @perspectives)`),
+      insertPage: db.prepare('INSERT INTO pages (document_id, page_no, label, text, ocr) VALUES (?, ?, ?, ?, ?)'),
+      insertChunk: db.prepare(`INSERT INTO chunks (id, document_id, ord, page_start, page_end, heading_path, text, context, lang, perspectives, role)
+        VALUES (@id, @documentId, @ord, @pageStart, @pageEnd, @headingPath, @text, @context, @lang, @perspectives, @role)`),
       insertFts: db.prepare('INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)'),
       chunkIdsOf: db.prepare('SELECT id FROM chunks WHERE document_id = ?'),
       deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
       deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
       maxChunkId: db.prepare('SELECT COALESCE(max(id), 0) AS n FROM chunks'),
-      pages: db.prepare('SELECT page_no, label, text FROM pages WHERE document_id = ? ORDER BY page_no'),
+      pages: db.prepare('SELECT page_no, label, text, ocr FROM pages WHERE document_id = ? ORDER BY page_no'),
       chunksOf: db.prepare('SELECT id, ord, page_start, page_end, text FROM chunks WHERE document_id = ? ORDER BY ord'),
       corpusVersion: db.prepare(`SELECT value FROM library_meta WHERE key = 'corpus_version'`),
       bumpCorpus: db.prepare(`UPDATE library_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'corpus_version'`),
@@ -131,11 +133,11 @@ export class LibraryRepository {
     return this.db.transaction(() => {
       if (opts.replaces) this.deleteWithin(opts.replaces);
       this.s.insertDoc.run({ ...doc, now: new Date().toISOString() });
-      for (const p of pages) this.s.insertPage.run(doc.id, p.pageNo, p.label, p.text);
+      for (const p of pages) this.s.insertPage.run(doc.id, p.pageNo, p.label, p.text, p.ocr ? 1 : 0);
       for (const c of chunks) {
         this.s.insertChunk.run({
           id: c.id, documentId: doc.id, ord: c.ord, pageStart: c.pageStart, pageEnd: c.pageEnd,
-          headingPath: encodeHeadingPath(c.headingPath), text: c.text, context: c.context, lang: c.lang, perspectives: c.perspectives.join(','),
+          headingPath: encodeHeadingPath(c.headingPath), text: c.text, context: c.context, lang: c.lang, perspectives: c.perspectives.join(','), role: c.role ?? 'body',
         });
         this.s.insertFts.run(c.id, c.terms);
       }
@@ -166,7 +168,7 @@ export class LibraryRepository {
 
   /** Pages with where each chunk starts and ends on them, for the page viewer. */
   pagesWithChunks(documentId: string): DocumentPage[] {
-    const pages = this.s.pages.all(documentId) as Array<{ page_no: number; label: string; text: string }>;
+    const pages = this.s.pages.all(documentId) as Array<{ page_no: number; label: string; text: string; ocr: number }>;
     const chunks = this.s.chunksOf.all(documentId) as Array<{ id: number; ord: number; page_start: number; page_end: number; text: string }>;
     return pages.map((p) => {
       // Chunks come in reading order, so each one starts after the previous one's start on this
@@ -176,6 +178,7 @@ export class LibraryRepository {
         pageNo: p.page_no,
         label: p.label,
         text: p.text,
+        ocr: p.ocr === 1,
         chunks: chunks.filter((c) => c.page_start <= p.page_no && c.page_end >= p.page_no).map((c) => {
           const span = locateChunkOnPage(p.text, c.text, c.page_start === p.page_no, c.page_end === p.page_no, cursor);
           if (c.page_start === p.page_no) cursor = span.start + 1;

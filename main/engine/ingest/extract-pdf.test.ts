@@ -100,13 +100,19 @@ describe('extractDocument on a Portuguese PDF with page labels', () => {
 });
 
 describe('extractDocument PDF failures', () => {
-  it('says NO_TEXT, with the page count, for a PDF without a text layer', async () => {
+  it('says NO_TEXT, with the page count, for a PDF without a text layer: "OCR is off" when it has ink, "blank" when not', async () => {
     const err = await extractDocument(await blankPdf(2), 'scan.pdf').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BscError);
     expect(err).toMatchObject({
       code: 'NO_TEXT',
-      message: 'No extractable text in 2 pages (scanned or image-only PDF; OCR is not supported yet).',
-      details: { pageCount: 2 },
+      message: 'No text layer in 2 pages: this is a scanned or image-only PDF and OCR is off. Turn on OCR in Settings → Import to read it.',
+      details: { pageCount: 2, ocr: 'off' },
+    });
+    const empty = await PDFDocument.create();
+    empty.addPage();
+    const ocr = { enabled: true, languages: ['por'] };
+    await expect(extractDocument(await empty.save(), 'vazio.pdf', { ocr })).rejects.toMatchObject({
+      code: 'NO_TEXT', message: 'No extractable text in 1 page (the pages are blank).', details: { pageCount: 1 },
     });
   });
 

@@ -5,8 +5,12 @@ import path from 'node:path';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { BscError, throwIfCancelled } from '../errors';
+import { refuseOversizedStreams } from './extract-pdf-streams';
 import { collectHyphenEvidence, dropRepeatedMargins, normalizeText } from './normalize';
-import type { ExtractOptions, ExtractedPage } from './types';
+import { pdfTitle } from './title';
+import { createPageRecognizer, type PageRecognizer } from './ocr/recognize';
+import { inkShare, ocrDpi, renderPdfPage, type RenderablePage } from './ocr/raster';
+import type { ExtractOptions, ExtractStats, ExtractedPage } from './types';
 
 type PdfJs = typeof PdfJsModule;
 
@@ -25,6 +29,13 @@ const standardFontDataUrl = path.join(pdfjsRoot, 'standard_fonts') + path.sep;
 const wasmUrl = path.join(pdfjsRoot, 'wasm') + path.sep;
 
 const defaultPageTimeoutMs = 20_000;
+// Rendering at 300 dpi and recognising one page takes seconds on a slow machine, more on a dense page.
+const ocrPageTimeoutMs = 180_000;
+// A page with fewer letters than this in its text layer is a candidate for OCR (a scan may carry a
+// stamped page number or a header in real text).
+const ocrLetterThreshold = 40;
+// Below this share of dark pixels a rendered page is blank: nothing to recognise.
+const blankInkShare = 0.001;
 const openTimeoutMs = 30_000;
 
 class Timeout extends Error {
@@ -162,14 +173,96 @@ function cleanTitle(raw: unknown): string | null {
   return title && !/^(untitled|sem título|document\d*)$/i.test(title) ? title.normalize('NFC') : null;
 }
 
+/**
+ * OCR for the pages of one PDF: starts tesseract on the first page that needs it, counts what it
+ * did, and closes it at the end of the document.
+ */
+class PageOcr {
+  private recognizer: Promise<PageRecognizer> | null = null;
+  private pages = 0;
+  private ms = 0;
+  /** Pages that have ink but no text layer, while OCR is off. */
+  inkPagesSkipped = 0;
+  /** Pages OCR ran on and found nothing readable. */
+  emptyResults = 0;
+
+  constructor(private readonly opts: ExtractOptions) {}
+
+  get enabled(): boolean {
+    return this.opts.ocr?.enabled === true && this.opts.ocr.languages.length > 0;
+  }
+
+  /** The page's text by OCR, or null when it is blank (or OCR is off). */
+  async recognize(page: RenderablePage, pageNo: number, pageCount: number): Promise<string | null> {
+    const started = Date.now();
+    // With OCR off a coarse rendering is enough to tell a scan from a blank page (for the message).
+    // At that coarse scale small print is gray, not black: a lighter shade counts as ink.
+    const image = await renderPdfPage(page, this.enabled ? ocrDpi : 72);
+    if (inkShare(image, this.enabled ? 128 : 200) < blankInkShare) return null;
+    if (!this.enabled) {
+      this.inkPagesSkipped++;
+      return null;
+    }
+    this.opts.onProgress?.({ page: pageNo - 1, pages: pageCount, ocr: true });
+    this.recognizer ??= createPageRecognizer(this.opts.ocr?.languages ?? [], this.opts.signal);
+    const result = await (await this.recognizer).recognize(image);
+    this.pages++;
+    this.ms += Date.now() - started;
+    if (!/\p{L}/u.test(result.text)) this.emptyResults++;
+    return result.text;
+  }
+
+  stats(): ExtractStats {
+    return { ocrPages: this.pages, ocrMs: this.ms };
+  }
+
+  async close(): Promise<void> {
+    const r = this.recognizer;
+    this.recognizer = null;
+    if (r) await (await r.catch(() => null))?.close();
+  }
+}
+
+const letterCount = (text: string): number => text.match(/\p{L}/gu)?.length ?? 0;
+
+type PdfDoc = Awaited<ReturnType<typeof openPdf>>;
+
+/** One page's text: its text layer, or OCR of its rendering when the layer is (nearly) empty. */
+async function readPage(doc: PdfDoc, pageNo: number, ocr: PageOcr, pageCount: number): Promise<{ text: string; ocr: boolean }> {
+  const page = await doc.getPage(pageNo);
+  try {
+    const content = await page.getTextContent();
+    const text = textItemsToLines(content.items.filter((i): i is TextItem => 'str' in i));
+    if (letterCount(text) >= ocrLetterThreshold) return { text, ocr: false };
+    const recognized = await ocr.recognize(page as unknown as RenderablePage, pageNo, pageCount);
+    // The OCR text wins only when it read more than the layer holds (a stamped number on a scan).
+    return recognized !== null && letterCount(recognized) > letterCount(text) ? { text: recognized, ocr: true } : { text, ocr: false };
+  } finally {
+    page.cleanup();
+  }
+}
+
+function noTextError(pageCount: number, ocr: PageOcr): BscError {
+  const pages = `${pageCount} ${pageCount === 1 ? 'page' : 'pages'}`;
+  if (ocr.inkPagesSkipped > 0) {
+    return new BscError('NO_TEXT', `No text layer in ${pages}: this is a scanned or image-only PDF and OCR is off. Turn on OCR in Settings → Import to read it.`, { pageCount, ocr: 'off' });
+  }
+  if (ocr.enabled && ocr.emptyResults > 0) {
+    return new BscError('NO_TEXT', `OCR found no readable text in ${pages} (the scan may be too faint, blurred or in another language).`, { pageCount, ocr: 'empty' });
+  }
+  return new BscError('NO_TEXT', `No extractable text in ${pages} (the pages are blank).`, { pageCount });
+}
+
 export interface PdfExtraction {
   title: string | null;
   pageCount: number;
   pages: ExtractedPage[];
   warnings: string[];
+  stats: ExtractStats;
 }
 
 export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): Promise<PdfExtraction> {
+  await refuseOversizedStreams(bytes, opts.maxDecodedStreamBytes);
   const pdfjs = await loadPdfJs();
   throwIfCancelled(opts.signal);
   const doc = await openPdf(pdfjs, bytes, opts);
@@ -190,41 +283,40 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
     } catch (err) {
       if (err instanceof BscError) throw err;
     }
+    // Metadata titles are often junk ("A5.0", a file name): then the largest text of the first pages.
+    title = await pdfTitle(doc, title);
 
     const rawTexts: string[] = [];
+    const ocrPages = new Set<number>();
     const failed: number[] = [];
     const pageTimeoutMs = opts.pageTimeoutMs ?? defaultPageTimeoutMs;
-    for (let pageNo = 1; pageNo <= pageCount; pageNo++) {
-      throwIfCancelled(opts.signal);
-      try {
-        const text = await withDeadline(
-          (async () => {
-            const page = await doc.getPage(pageNo);
-            try {
-              const content = await page.getTextContent();
-              return textItemsToLines(content.items.filter((i): i is TextItem => 'str' in i));
-            } finally {
-              page.cleanup();
-            }
-          })(),
-          pageTimeoutMs,
-          opts.signal,
-        );
-        rawTexts.push(text);
-      } catch (err) {
-        if (err instanceof BscError) throw err;
-        failed.push(pageNo);
-        rawTexts.push('');
-        warnings.push(`Page ${pageNo} could not be read (${describe(err)}); it was skipped.`);
+    const ocr = new PageOcr(opts);
+    try {
+      for (let pageNo = 1; pageNo <= pageCount; pageNo++) {
+        throwIfCancelled(opts.signal);
+        try {
+          const read = await withDeadline(readPage(doc, pageNo, ocr, pageCount), ocr.enabled ? ocrPageTimeoutMs : pageTimeoutMs, opts.signal);
+          rawTexts.push(read.text);
+          if (read.ocr) ocrPages.add(pageNo);
+        } catch (err) {
+          if (err instanceof BscError) throw err;
+          failed.push(pageNo);
+          rawTexts.push('');
+          warnings.push(`Page ${pageNo} could not be read (${describe(err)}); it was skipped.`);
+        }
+        opts.onProgress?.({ page: pageNo, pages: pageCount });
       }
-      opts.onProgress?.({ page: pageNo, pages: pageCount });
+    } finally {
+      await ocr.close();
     }
 
     const { pages: withoutMargins } = dropRepeatedMargins(rawTexts.map((t) => t.normalize('NFC')));
     const evidence = collectHyphenEvidence(withoutMargins.join('\n'));
     const pages: ExtractedPage[] = withoutMargins.map((raw, i) => {
       const label = labels?.[i];
-      return { pageNo: i + 1, label: label && label.trim() ? label.trim() : String(i + 1), text: normalizeText(raw, evidence), headingPath: [] };
+      const page: ExtractedPage = { pageNo: i + 1, label: label && label.trim() ? label.trim() : String(i + 1), text: normalizeText(raw, evidence), headingPath: [] };
+      if (ocrPages.has(i + 1)) page.ocr = true;
+      return page;
     });
 
     if (!pages.some((p) => p.text !== '')) {
@@ -234,13 +326,10 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
           warnings,
         });
       }
-      throw new BscError(
-        'NO_TEXT',
-        `No extractable text in ${pageCount} ${pageCount === 1 ? 'page' : 'pages'} (scanned or image-only PDF; OCR is not supported yet).`,
-        { pageCount },
-      );
+      throw noTextError(pageCount, ocr);
     }
-    return { title, pageCount, pages, warnings };
+    if (ocr.inkPagesSkipped > 0) warnings.push(`${ocr.inkPagesSkipped} ${ocr.inkPagesSkipped === 1 ? 'page has' : 'pages have'} no text layer and OCR is off; ${ocr.inkPagesSkipped === 1 ? 'it was' : 'they were'} left empty.`);
+    return { title, pageCount, pages, warnings, stats: ocr.stats() };
   } finally {
     await doc.destroy().catch(() => undefined);
   }

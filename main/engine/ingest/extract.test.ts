@@ -22,9 +22,14 @@ describe('detectKind', () => {
     expect(detectKind(utf8('texto'), 'x.TXT')).toBe('text');
   });
 
-  it('refuses images, old Office files and unknown extensions with UNSUPPORTED_TYPE and a useful message', () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
-    expect(() => detectKind(png, 'grafico.pdf')).toThrow(/PNG image/);
+  it('takes PNG and JPEG as images (read by OCR), whatever their name', () => {
+    expect(detectKind(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'grafico.pdf')).toBe('image');
+    expect(detectKind(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), 'quadro.jpeg')).toBe('image');
+  });
+
+  it('refuses GIFs, old Office files and unknown extensions with UNSUPPORTED_TYPE and a useful message', () => {
+    const gif = new TextEncoder().encode('GIF89a....');
+    expect(() => detectKind(gif, 'grafico.pdf')).toThrow(/GIF image/);
     const doc = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
     try {
       detectKind(doc, 'antigo.doc');

@@ -5,6 +5,9 @@ import { BscError, throwIfCancelled } from '../errors';
 import { extractDocx } from './extract-docx';
 import { markdownToPages } from './extract-markdown';
 import { extractPdf } from './extract-pdf';
+import { normalizeText } from './normalize';
+import { decodeImage } from './ocr/raster';
+import { createPageRecognizer } from './ocr/recognize';
 import { decodeText, looksBinary, plainTextToPages } from './extract-text';
 import { mimeByKind, type DocumentKind, type ExtractOptions, type ExtractedDocument } from './types';
 
@@ -16,8 +19,6 @@ function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
 
 // Formats people drop by mistake, named so the message can say what the file is.
 const foreignFormats: Array<{ signature: number[]; what: string }> = [
-  { signature: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },
-  { signature: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
   { signature: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
   { signature: [0x49, 0x49, 0x2a, 0x00], what: 'a TIFF image' },
   { signature: [0x4d, 0x4d, 0x00, 0x2a], what: 'a TIFF image' },
@@ -32,7 +33,7 @@ const foreignFormats: Array<{ signature: number[]; what: string }> = [
 function unsupported(filename: string, what?: string): BscError {
   const ext = path.extname(filename).toLowerCase();
   const said = what ? `"${filename}" is ${what}` : `"${filename}" is not a supported type${ext ? ` (${ext})` : ''}`;
-  return new BscError('UNSUPPORTED_TYPE', `${said}. Supported: PDF, Word (.docx), Markdown (.md) and text (.txt).`, { filename });
+  return new BscError('UNSUPPORTED_TYPE', `${said}. Supported: PDF, Word (.docx), Markdown (.md), text (.txt) and images (.png, .jpg).`, { filename });
 }
 
 /** The document kind: magic bytes first (a PDF named .txt is a PDF), the extension second. */
@@ -47,6 +48,7 @@ export function detectKind(bytes: Uint8Array, filename: string): DocumentKind {
     const what = { '.xlsx': 'an Excel workbook', '.pptx': 'a PowerPoint presentation', '.odt': 'an OpenDocument text; save it as .docx or PDF' }[ext];
     throw unsupported(filename, what ?? 'a zip archive');
   }
+  if (imageMime(bytes)) return 'image';
   const foreign = foreignFormats.find((f) => startsWith(bytes, f.signature));
   if (foreign) throw unsupported(filename, foreign.what);
   switch (ext) {
@@ -63,6 +65,41 @@ export function detectKind(bytes: Uint8Array, filename: string): DocumentKind {
     default:
       throw unsupported(filename);
   }
+}
+
+/** The MIME type of a PNG or JPEG, from its signature; null for anything else. */
+export function imageMime(bytes: Uint8Array): 'image/png' | 'image/jpeg' | null {
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  return null;
+}
+
+/** A photographed flip chart or a scanned page saved as an image: one page, read by OCR. */
+async function extractImage(bytes: Uint8Array, filename: string, opts: ExtractOptions): Promise<Omit<ExtractedDocument, 'kind' | 'mime'>> {
+  const image = await decodeImage(bytes, filename);
+  throwIfCancelled(opts.signal);
+  if (!opts.ocr?.enabled || opts.ocr.languages.length === 0) {
+    throw new BscError('NO_TEXT', `"${filename}" is an image: its text can only be read by OCR, which is off. Turn on OCR in Settings → Import to import it.`, { pageCount: 1, ocr: 'off' });
+  }
+  const started = Date.now();
+  opts.onProgress?.({ page: 0, pages: 1, ocr: true });
+  const recognizer = await createPageRecognizer(opts.ocr.languages, opts.signal);
+  let text: string;
+  try {
+    // Photos and screenshots carry no trustworthy resolution; 300 lets tesseract size its glyphs.
+    text = normalizeText((await recognizer.recognize(image)).text);
+  } finally {
+    await recognizer.close();
+  }
+  if (!/\p{L}/u.test(text)) {
+    throw new BscError('NO_TEXT', `OCR found no readable text in "${filename}" (the image may be too small, blurred or in another language).`, { pageCount: 1, ocr: 'empty' });
+  }
+  opts.onProgress?.({ page: 1, pages: 1 });
+  return {
+    title: null, pageCount: 1, warnings: [],
+    pages: [{ pageNo: 1, label: '1', text, headingPath: [], ocr: true }],
+    stats: { ocrPages: 1, ocrMs: Date.now() - started },
+  };
 }
 
 function titleFromFirstLine(text: string): string | null {
@@ -87,6 +124,9 @@ export async function extractDocument(bytes: Uint8Array, filename: string, opts:
   if (kind === 'pdf') {
     const pdf = await extractPdf(bytes, opts);
     return { kind, mime, ...pdf };
+  }
+  if (kind === 'image') {
+    return { kind, mime: imageMime(bytes) ?? mime, ...(await extractImage(bytes, filename, opts)) };
   }
 
   let result: { pages: ExtractedDocument['pages']; title: string | null; warnings: string[] };

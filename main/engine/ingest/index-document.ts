@@ -130,7 +130,8 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
     password: req.password,
     maxBytes,
     signal,
-    onProgress: (p) => progress({ stage: 'extracting', page: p.page, pages: p.pages }),
+    ocr: settings.ocr,
+    onProgress: (p) => progress({ stage: p.ocr ? 'recognizing' : 'extracting', page: p.page, pages: p.pages }),
   });
   throwIfCancelled(signal);
 
@@ -160,6 +161,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       context: null,
       lang: effective,
       perspectives: routed.needsClarification ? [] : routed.perspectives,
+      role: d.role ?? 'body',
       terms: analyzeForIndex([d.headingPath.join(' '), d.text].join('\n'), indexLanguageOf(effective)),
     });
   }
@@ -209,7 +211,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
   try {
     deps.repo.addDocument(
       { id: documentId, sha256, filename: req.filename, mime: doc.mime, bytes: bytes.length, pageCount: doc.pageCount, title: documentTitle(doc, bytes, req.filename), lang },
-      doc.pages.map((p) => ({ pageNo: p.pageNo, label: p.label, text: p.text })),
+      doc.pages.map((p) => ({ pageNo: p.pageNo, label: p.label, text: p.text, ocr: p.ocr === true })),
       chunks,
       {
         replaces: replaced?.id ?? null,

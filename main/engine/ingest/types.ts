@@ -1,6 +1,6 @@
 // Shapes shared by the extractors and the chunker. Pure data: no I/O here.
 
-export type DocumentKind = 'pdf' | 'markdown' | 'text' | 'docx';
+export type DocumentKind = 'pdf' | 'markdown' | 'text' | 'docx' | 'image';
 
 /** Where, inside a page's text, a (sub)section starts; the chunker uses it to label chunks. */
 export interface SectionStart {
@@ -19,6 +19,8 @@ export interface ExtractedPage {
   headingPath: string[];
   /** Sub-sections that start inside this page (Markdown, DOCX); absent for PDF and plain text. */
   sections?: SectionStart[];
+  /** The text came from OCR (a scanned page or an image), so it may differ from the printed words. */
+  ocr?: boolean;
 }
 
 export interface ExtractedDocument {
@@ -29,11 +31,28 @@ export interface ExtractedDocument {
   pages: ExtractedPage[];
   /** Human-readable notes about partial problems (a page that failed, a guessed encoding…). */
   warnings: string[];
+  /** What reading it cost: pages recognised by OCR, and the peak memory of the extracting process. */
+  stats?: ExtractStats;
+}
+
+export interface ExtractStats {
+  ocrPages: number;
+  ocrMs: number;
+  /** Peak resident memory of the process that extracted (the isolated child), in MB. */
+  peakRssMb?: number;
 }
 
 export interface ExtractProgress {
   page: number;
   pages: number;
+  /** True while this page is being recognised by OCR. */
+  ocr?: boolean;
+}
+
+export interface OcrOptions {
+  enabled: boolean;
+  /** Tesseract language codes, e.g. ['por', 'eng']. */
+  languages: string[];
 }
 
 export interface ExtractOptions {
@@ -44,6 +63,10 @@ export interface ExtractOptions {
   onProgress?: (p: ExtractProgress) => void;
   /** A PDF page that takes longer than this is skipped with a warning (default 20 s). */
   pageTimeoutMs?: number;
+  /** OCR for pages without a text layer and for images; off when absent. */
+  ocr?: OcrOptions;
+  /** A compressed stream that would expand beyond this is refused with TOO_LARGE (decompression bombs). */
+  maxDecodedStreamBytes?: number;
 }
 
 export interface DraftChunk {
@@ -52,6 +75,8 @@ export interface DraftChunk {
   pageEnd: number;
   text: string;
   headingPath: string[];
+  /** A table of contents or a back-of-book index: searchable, but not evidence. */
+  role?: 'toc' | 'index';
 }
 
 export interface ChunkOptions {
@@ -64,4 +89,5 @@ export const mimeByKind: Record<DocumentKind, string> = {
   markdown: 'text/markdown',
   text: 'text/plain',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  image: 'image/png',
 };

@@ -38,6 +38,10 @@ export interface RetrievedHit {
   filename: string;
   title: string | null;
   snippet: string;
+  /** The first page was read by OCR (migration 0006). */
+  ocr: boolean;
+  /** 'toc' / 'index' chunks are searchable but not evidence (migration 0006). */
+  role: 'body' | 'toc' | 'index';
 }
 
 export interface RetrieveResult {
@@ -62,6 +66,8 @@ interface ChunkRow {
   filename: string;
   title: string | null;
   label: string | null;
+  ocr: number | null;
+  role: 'body' | 'toc' | 'index';
 }
 
 const joinStatements = new WeakMap<Database.Database, Database.Statement>();
@@ -70,7 +76,7 @@ function chunkRowsStatement(db: Database.Database): Database.Statement {
   let s = joinStatements.get(db);
   if (!s) {
     s = db.prepare(`
-      SELECT c.id, c.document_id, c.page_start, c.page_end, c.heading_path, c.text, c.lang, d.filename, d.title, p.label
+      SELECT c.id, c.document_id, c.page_start, c.page_end, c.heading_path, c.text, c.lang, c.role, d.filename, d.title, p.label, p.ocr
       FROM json_each(?) j
       JOIN chunks c ON c.id = j.value
       JOIN documents d ON d.id = c.document_id AND d.status = 'indexed'
@@ -165,6 +171,8 @@ export async function retrieve(deps: RetrieveDeps, q: RetrieveQuery): Promise<Re
       pageEnd: r.page_end,
       headingPath: decodeHeadingPath(r.heading_path),
       pageLabel: r.label ?? String(r.page_start),
+      ocr: r.ocr === 1,
+      role: r.role,
       filename: r.filename,
       title: r.title,
       snippet: snippetAround(r.text, termSet, isStemLanguage(r.lang) ? [r.lang] : r.lang === 'und' ? ['other'] : deps.libraryLangs),

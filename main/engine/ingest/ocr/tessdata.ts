@@ -1,0 +1,45 @@
+// Tesseract's trained data comes from the @tesseract.js-data npm packages installed with the app:
+// nothing is downloaded at run time. tesseract.js reads every language from one folder, while each
+// package keeps its own, so the files are gathered (copied once) into a folder of our own.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { BscError } from '../../errors';
+
+/** Languages whose data ships with the app. */
+export const installedOcrLanguages = ['por', 'eng'] as const;
+
+// The LSTM-only integer models: what tesseract.js uses by default (OEM 1), smaller and faster.
+const modelFolder = '4.0.0_best_int';
+
+const require = createRequire(import.meta.url);
+
+/** The gzipped trained data of one language, inside its npm package. */
+export function trainedDataFile(lang: string): string {
+  if (!/^[a-z_]{3,10}$/.test(lang)) throw new BscError('BAD_INPUT', `"${lang}" is not an OCR language code.`);
+  let pkg: string;
+  try {
+    pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
+  } catch {
+    throw new BscError('BAD_INPUT', `OCR language "${lang}" is not installed (installed: ${installedOcrLanguages.join(', ')}).`);
+  }
+  return path.join(pkg, modelFolder, `${lang}.traineddata.gz`);
+}
+
+/** A folder holding `<lang>.traineddata.gz` for every language asked for; reused across runs. */
+export function prepareLangPath(languages: readonly string[], root = path.join(os.tmpdir(), 'agente-bsc-tessdata')): string {
+  if (languages.length === 0) throw new BscError('BAD_INPUT', 'No OCR language is selected.');
+  fs.mkdirSync(root, { recursive: true });
+  for (const lang of languages) {
+    const source = trainedDataFile(lang);
+    const target = path.join(root, `${lang}.traineddata.gz`);
+    const size = fs.statSync(source).size;
+    if (fs.existsSync(target) && fs.statSync(target).size === size) continue;
+    // Copy then rename: two importers starting together never read half a file.
+    const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+    fs.copyFileSync(source, tmp);
+    fs.renameSync(tmp, target);
+  }
+  return root;
+}

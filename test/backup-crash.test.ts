@@ -134,7 +134,7 @@ async function expectWholeLibrary(dataDir: string): Promise<'old' | 'new'> {
   // And the app opens it.
   const engine = new Engine({ dataDir, log: silentLog });
   try {
-    expect(engine.status().database.ok).toBe(true);
+    expect(engine.services.status.checkIntegrity().ok).toBe(true);
     expect(engine.lib().repo.list()).toHaveLength(which === 'old' ? 7 : 10);
     // No half-written archive is listed; whatever is listed is a whole, verifiable backup.
     const listed = await listBackupFiles(path.join(dataDir, 'backups'), readBackupState(backupStatePath(dataDir)));

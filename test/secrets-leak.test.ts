@@ -119,6 +119,10 @@ describe('no provider key leaks anywhere', () => {
     ]) {
       const saved = await call('settings.set', config);
       expect(saved.ok, JSON.stringify(saved.error)).toBe(true);
+      // Keys are bound to the endpoint they were entered for: enter them again for the echoing server.
+      for (const [name, value] of [['compatibleApiKey', SET_KEY], ['anthropicApiKey', ANTHROPIC_KEY], ['openaiApiKey', ENV_KEY]] as const) {
+        expect((await call('secrets.set', { name, value })).ok).toBe(true);
+      }
       for (const target of ['chat', 'embeddings'] as const) {
         const r = await call('providers.test', { target });
         expect(r.ok).toBe(true);

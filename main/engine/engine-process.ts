@@ -38,7 +38,7 @@ channel.onMessage(async (msg) => {
     process.exit(0);
   }
   if (msg.type === 'secrets') {
-    engine.useSecretStore(memorySecretStore(msg.values));
+    engine.useSecretStore(memorySecretStore(msg.values), msg.entered);
     return;
   }
   if (msg.type === 'cancel') {

@@ -1,35 +1,38 @@
+// The composition root: the one module that knows every service. It builds each capability from
+// explicit dependencies, in order, and binds the contract's methods to them (engineHandlers).
+// Nothing below it imports it (test/composition-root.test.ts proves it); a new capability is a
+// `createXService(deps)` in its folder, one field in services.ts, one line here and one in
+// engineHandlers.
 import fs from 'node:fs';
-import path from 'node:path';
-import type { EngineEvent, ImportSource, LibraryDocument, Settings, Status } from '../../preload/contract';
-import { LibraryRepository } from './db/library';
-import { type EmbeddingCache, openEmbeddingCache } from './embeddings/cache';
-import { createEmbeddingProvider } from './embeddings/create-embedding-provider';
-import { defaultLocalModelDir } from './embeddings/onnx-embeddings';
-import type { EmbeddingProvider } from './embeddings/provider';
-import { ImportQueue } from './ingest/import-queue';
-import { OperationRunner } from './operations';
-import { recoverInterruptedRestore } from './backup/restore';
-import { type ContextCache, openContextCache } from './ingest/contextualize';
+import type { EngineEvent, ImportJob, ImportSource, Settings, SettingsPatch, Status } from '../../preload/contract';
+import { type ChatRuntimeDeps, createChatRuntime } from './agents/chat-runtime';
+import { createBackup } from './backup/backup';
+import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
+import { createDatabaseService } from './db/database-service';
+import type { AppDatabase } from './db/open';
+import type { EmitEvent, MethodHandlers } from './dispatch';
+import { type Embedder, createEmbeddingService } from './embeddings/embedding-service';
+import type { ImportQueue } from './ingest/import-queue';
+import { closeLibrary, createLibraryService } from './ingest/library-service';
+import type { LibraryRepository } from './db/library';
 import type { ChatModel } from './llm/chat-model';
-import { createChatModel } from './llm/models';
-import { type SecretStore, envSecretStore } from './settings/secrets';
-import { originalPath } from './ingest/index-document';
-import { embedWithCache } from './embeddings/embed-with-cache';
-import { retrieve } from './retrieval/retrieve';
-import { queryLanguagesOf } from './retrieval/analyze';
-import { deleteChunkVectorsSync } from './vectorstore/embedded';
+import type { ContextCache } from './ingest/contextualize';
+import { createEventBus } from './observability/event-bus';
+import { createRotatingLog, type Logger } from './observability/log';
+import { type ProviderHealth, createProviderHealth, describeProviders } from './observability/provider-health';
+import { createStatusService } from './observability/status-service';
+import { type OperationRunner, createOperationsService } from './operations';
+import { sampleLibraryDir as bundledSampleLibraryDir, resourcesDir } from './resources';
+import { createSearchService } from './retrieval/search-service';
+import type { EngineServices, Lifecycle } from './services';
+import { type DataPaths, dataPaths } from './settings/data-dir';
+import { createProviderKeys } from './settings/provider-keys';
+import { type SecretStore, fileSecretStore, secretsFileIn } from './settings/secrets';
+import { loadSettingsFile } from './settings/settings-file';
+import { createSettingsService } from './settings/settings-service';
 import { StoreRuntime } from './vectorstore/store-runtime';
 import type { VectorStore } from './vectorstore/port';
-import { type AppDatabase, openAppDatabase } from './db/open';
-import { schemaVersion } from './db/migrate';
-import type { EmitEvent, MethodHandlers } from './dispatch';
-import { BscError } from './errors';
-import { createRotatingLog, type Logger } from './observability/log';
-import { type DataPaths, dataPaths } from './settings/data-dir';
-import { loadSettingsFile, mergeSettings, saveSettingsFile } from './settings/settings-file';
-import { APP_VERSION } from './version';
-import { sampleLibraryDir as bundledSampleLibraryDir } from './resources';
-import { backupHandlers } from './handlers/backup-handlers';
+import { type BackupHandlerDeps, backupHandlers } from './handlers/backup-handlers';
 import { chatHandlers } from './handlers/chat-handlers';
 import { libraryHandlers } from './handlers/library-handlers';
 import { metricsHandlers } from './handlers/metrics-handlers';
@@ -51,415 +54,230 @@ export interface EngineOptions {
    * leaves crash recovery (resuming imports, failing interrupted operations, restores) to the app.
    */
   primary?: boolean;
+  /** Where keys come from; default: environment + <data>/secrets.json (the desktop shell sends its own). */
+  secrets?: SecretStore;
+  /** Cohere's address for key binding and tests (the settings have none: Cohere is a cloud API). */
+  cohereBaseUrl?: string | null;
+  /** Integrity check schedule (tests turn it off or speed it up). */
+  integrityEveryMs?: number;
 }
 
-const DB_RETRY_MS = 5_000;
+/** Everything the root builds beyond the contract's services: provider health for Status. */
+export interface RootServices extends EngineServices {
+  health: ProviderHealth;
+}
 
 /**
- * The engine: owns the data folder, the database and all heavy work. Plain Node: the server,
- * the CLI, tests and the Electron shell's engine process all construct it the same way.
+ * Builds every service of one engine over a data folder, in dependency order. Plain Node: the
+ * engine process, the CLI, tests and benches all start here.
  */
-export class Engine {
-  readonly paths: DataPaths;
-  readonly log: Logger;
-  private settings: Settings;
-  private db: AppDatabase | null = null;
-  private dbError: BscError | null = null;
-  private dbTriedAt = 0;
-  private quiesced = false;
-  private readonly startedAt = Date.now();
-  private readonly emit: EmitEvent;
-  private library: { repo: LibraryRepository; queue: ImportQueue } | null = null;
-  private embedding: { provider: EmbeddingProvider; cache: EmbeddingCache } | null | undefined;
-  private embeddingCache: EmbeddingCache | null = null;
-  private nextChunkId = 0;
-  private storeRuntime: StoreRuntime | null = null;
-  private readonly closeHooks: Array<() => void> = [];
-  private ops: OperationRunner | null = null;
-  private contextCache: ContextCache | null = null;
-  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
-  private secretStore: SecretStore = envSecretStore();
+export function composeEngine(opts: EngineOptions): { services: RootServices; close(): void } {
+  const paths = dataPaths(opts.dataDir);
+  const startedAt = Date.now();
+  const closeHooks: Array<() => void> = [];
+  const lifecycle: Lifecycle = { primary: opts.primary !== false, restarts: opts.restarts ?? 0, startedAt, onClose: (hook) => { closeHooks.push(hook); } };
 
-  constructor(private readonly opts: EngineOptions) {
-    this.paths = dataPaths(opts.dataDir);
-    this.emit = opts.emit ?? (() => {});
-    let dirProblem: string | null = null;
-    let recovered: ReturnType<typeof recoverInterruptedRestore> | null = null;
-    let recoveryError: unknown = null;
-    try {
-      fs.mkdirSync(this.paths.root, { recursive: true });
-      // A restore killed mid-swap is finished or rolled back before anything reads the files
-      // (by any engine, CLI included: a half-swapped folder must never be opened).
-      try { recovered = recoverInterruptedRestore(this.paths.root); } catch (err) { recoveryError = err; }
-    } catch (err) {
-      dirProblem = (err as Error).message;
-    }
-    const loaded = loadSettingsFile(this.paths.settings);
-    this.settings = loaded.settings;
-    this.log = opts.log ?? createRotatingLog({
-      dir: this.paths.logs,
-      maxFileBytes: this.settings.logs.maxFileMb * 1024 * 1024,
-      retentionDays: this.settings.logs.retentionDays,
-    });
-    if (dirProblem) this.log.error('data folder unavailable', { dir: this.paths.root, error: dirProblem });
-    if (loaded.problem) this.log.warn('settings reset to defaults', { problem: loaded.problem });
-    if (recovered && (recovered.rolledBack || recovered.removed.length)) this.log.warn('interrupted restore recovered', recovered);
-    if (recoveryError) this.log.error('could not recover an interrupted restore', { error: recoveryError });
-    this.tryOpenDatabase();
-  }
-
-  /** The engine that owns the data folder's background work (server/desktop), not a CLI run beside it. */
-  get isPrimary(): boolean {
-    return this.opts.primary !== false;
-  }
-
-  private tryOpenDatabase(): void {
-    this.dbTriedAt = Date.now();
-    try {
-      this.db = openAppDatabase(this.paths.database);
-      this.dbError = null;
-      this.openLibrary(this.db);
-    } catch (err) {
-      this.db = null;
-      this.dbError = err instanceof BscError ? err : new BscError('DB_UNAVAILABLE', String(err));
-      this.log.error('database unavailable', { code: this.dbError.code, error: this.dbError.message });
-    }
-  }
-
-  private openLibrary(db: AppDatabase): void {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the queue's deps read the live sink through a getter
-    const engine = this;
-    const repo = new LibraryRepository(db);
-    this.nextChunkId = repo.nextChunkId();
-    const queue = new ImportQueue({
-      db,
-      repo,
-      documentsDir: this.paths.documents,
-      incomingDir: this.paths.incoming,
-      settings: () => this.settings,
-      embedder: () => this.embedder(),
-      contextualizer: () => this.contextualizer(),
-      // Read per job: the embedded store writes inside the document's transaction, Qdrant before it.
-      get vectors() { return engine.stores().sink(); },
-      allocateChunkIds: (n) => {
-        const first = this.nextChunkId;
-        this.nextChunkId += n;
-        return first;
-      },
-      log: this.log,
-      onJob: (job) => this.send({ name: 'onImportProgress', payload: job }),
-      onLibraryChanged: (reason) => this.send({ name: 'onLibraryChanged', payload: { corpusVersion: repo.corpusVersion(), reason } }),
-    });
-    this.library = { repo, queue };
-    if (this.settings.vectorStore.mode !== 'embedded') void this.stores().ensureConnected().catch((err: unknown) => this.log.warn('vector store not connected', { error: err }));
-    this.ops = new OperationRunner(db, (op) => this.send({ name: 'onOperation', payload: op }), this.log, { markInterrupted: this.isPrimary });
-    if (this.isPrimary) {
-      queue.resumeAfterRestart();
-      const swept = queue.sweepOrphanUploads();
-      if (swept.length) this.log.info('old uploads no import asked for were deleted', { files: swept.length });
-    }
-  }
-
-  /** The configured embedding provider with its cache, or null (BM25 only). Built on first use. */
-  embedder(): { provider: EmbeddingProvider; cache: EmbeddingCache } | null {
-    if (this.embedding !== undefined) return this.embedding;
-    const e = this.settings.embeddings;
-    const provider = createEmbeddingProvider(
-      {
-        provider: e.provider, model: e.model, dimensions: e.dimensions ?? undefined, baseUrl: e.baseUrl ?? undefined, batchSize: e.batchSize, concurrency: e.concurrency,
-        // null: the model scripts/fetch-model put beside the sample library (resources/models/).
-        modelDir: e.modelDir ?? defaultLocalModelDir(path.dirname(this.sampleLibraryDir())),
-      },
-      { openaiApiKey: this.secretStore.get('openaiApiKey'), compatibleApiKey: this.secretStore.get('compatibleApiKey') },
-    );
-    if (provider && !this.embeddingCache) {
-      const c = this.settings.embeddingCache;
-      const cache = openEmbeddingCache(this.paths.embeddingCache, { ttlDays: c.ttlDays, maxBytes: Math.round(c.maxGb * 1e9) });
-      this.embeddingCache = cache;
-      // TTL and size cap: applied now and once a day while the app runs.
-      const evict = () => { try { const r = cache.evict(); if (r.expired || r.evicted) this.log.info('embedding cache evicted', r); } catch (err) { this.log.warn('embedding cache eviction failed', { error: err }); } };
-      evict();
-      const timer = setInterval(evict, 86_400_000);
-      timer.unref();
-      this.onClose(() => clearInterval(timer));
-    }
-    this.embedding = provider && this.embeddingCache ? { provider, cache: this.embeddingCache } : null;
-    return this.embedding;
-  }
-
-  /** Long operations (backup, restore, store moves): progress events, cancel, crash-safe records. */
-  operations(): OperationRunner {
-    this.database();
-    if (!this.ops) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
-    return this.ops;
-  }
-
-  /** The contextual-retrieval model, when turned on in Settings and a chat provider is configured. */
-  contextualizer(): { model: ChatModel; cache: ContextCache } | null {
-    const chat = this.settings.chat;
-    if (!chat.contextualRetrieval || chat.provider === 'none') return null;
-    const model = createChatModel(
-      { ...chat, maxRetries: 2 },
-      { anthropicApiKey: this.secretStore.get('anthropicApiKey'), openaiApiKey: this.secretStore.get('openaiApiKey'), compatibleApiKey: this.secretStore.get('compatibleApiKey') },
-      'contextualizer',
-    );
-    if (!model) return null;
-    if (!this.contextCache) {
-      const cache = openContextCache(this.paths.embeddingCache);
-      this.contextCache = cache;
-      this.onClose(() => { cache.close(); this.contextCache = null; });
-    }
-    return { model, cache: this.contextCache };
-  }
-
-  lib(): { repo: LibraryRepository; queue: ImportQueue } {
-    this.database();
-    if (!this.library) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
-    return this.library;
-  }
-
-  importFiles(sources: ImportSource[], password?: string) {
-    return this.lib().queue.enqueue(sources, { password });
-  }
-
-  reindexDocument(documentId: string) {
-    const { repo, queue } = this.lib();
-    const doc = repo.get(documentId);
-    if (!doc) throw new BscError('NOT_FOUND', 'That document is no longer in the library.');
-    const original = originalPath(this.paths.documents, doc.sha256, doc.filename);
-    if (!fs.existsSync(original)) throw new BscError('NOT_FOUND', `The stored original of "${doc.filename}" is missing; import the file again.`);
-    const [job] = queue.enqueue([{ path: original }], { reindexAs: doc.filename });
-    if (!job) throw new BscError('INTERNAL', 'Could not queue the re-index.');
-    return job;
-  }
-
-  deleteDocument(documentId: string): boolean {
-    const { repo } = this.lib();
-    const doc: LibraryDocument | null = repo.get(documentId);
-    if (!doc) return false;
-    const out = repo.delete(documentId, (ids) => deleteChunkVectorsSync(this.database(), ids));
-    if (out.deleted && !repo.isShaInUse(doc.sha256)) fs.rmSync(originalPath(this.paths.documents, doc.sha256, doc.filename), { force: true });
-    this.log.info('document deleted', { documentId, chunks: out.chunkIds.length });
-    this.send({ name: 'onLibraryChanged', payload: { corpusVersion: out.corpusVersion, reason: 'deleted' } });
-    return out.deleted;
-  }
-
-  /** The vector store in use: embedded (in the library database) or a Qdrant once connected. */
-  vectorStore(): VectorStore {
-    this.database();
-    return this.stores().active();
-  }
-
-  stores(): StoreRuntime {
-    this.storeRuntime ??= new StoreRuntime({
-      db: () => this.database(),
-      settings: () => this.settings,
-      dataDir: this.paths.root,
-      log: this.log,
-      embedder: () => this.embedder(),
-      qdrantApiKey: () => this.secretStore.get('qdrantApiKey'),
-      saveMode: (mode) => { this.updateSettings({ vectorStore: { mode } }); },
-    });
-    return this.storeRuntime;
-  }
-
-  async search(input: { query: string; k?: number; mode?: 'hybrid' | 'bm25' | 'dense'; documentIds?: string[] }, signal?: AbortSignal) {
-    const { repo } = this.lib();
-    const started = performance.now();
-    const embedder = this.embedder();
-    const r = this.settings.retrieval;
-    const mode = input.mode ?? (embedder ? r.mode : 'bm25');
-    const activeStore = this.vectorStore();
-    const out = await retrieve(
-      {
-        db: this.database(),
-        store: activeStore,
-        embed: embedder ? (texts, sig) => embedWithCache(embedder.provider, embedder.cache, texts, { signal: sig }) : null,
-        libraryLangs: queryLanguagesOf(repo.languages()),
-      },
-      {
-        query: input.query, k: input.k ?? r.k, mode, rrfK: r.rrfK, weights: { dense: r.denseWeight, bm25: r.bm25Weight },
-        filter: input.documentIds ? { documentIds: input.documentIds } : undefined, signal,
-      },
-    );
-    const store = activeStore.kind;
-    return {
-      hits: out.hits.map((h) => ({ ...h, store, mode: out.mode })),
-      mode: out.mode,
-      tookMs: Math.round(performance.now() - started),
-    };
-  }
-
-  sampleLibraryDir(): string {
-    return bundledSampleLibraryDir();
-  }
-
-  /** The database, reopened lazily after a failure (the user may have fixed the folder). */
-  database(): AppDatabase {
-    if (this.quiesced) throw new BscError('DB_BUSY', 'The library is being restored; try again in a moment.');
-    if (!this.db && Date.now() - this.dbTriedAt > DB_RETRY_MS) this.tryOpenDatabase();
-    if (!this.db) throw this.dbError ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
-    return this.db;
-  }
-
-  currentSettings(): Settings {
-    return this.settings;
-  }
-
-  status(): Status {
-    let database: Status['database'];
-    let library = { documents: 0, chunks: 0, conversations: 0 };
-    try {
-      const db = this.database();
-      const quick = db.pragma('quick_check', { simple: true }) as string;
-      const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-      library = { documents: count("documents WHERE status = 'indexed'"), chunks: count('chunks'), conversations: count('conversations') };
-      database = {
-        ok: quick === 'ok',
-        detail: quick === 'ok' ? 'open' : `quick_check: ${quick}`,
-        path: this.paths.database,
-        schemaVersion: schemaVersion(db),
-        sizeBytes: fileSize(this.paths.database),
-      };
-    } catch (err) {
-      database = { ok: false, detail: err instanceof Error ? err.message : String(err), path: this.paths.database, schemaVersion: 0, sizeBytes: fileSize(this.paths.database) };
-    }
-    const vectorStore = { ok: database.ok, detail: database.ok ? 'SQLite FTS5 in the library database' : 'unavailable: database not open', mode: this.settings.vectorStore.mode };
-    const engine = { ok: true, pid: process.pid, uptimeMs: Date.now() - this.startedAt, restarts: this.opts.restarts ?? 0, detail: 'running' };
-    return {
-      healthy: engine.ok && database.ok && vectorStore.ok,
-      engine,
-      database,
-      vectorStore,
-      providers: { embeddings: 'none (BM25 only)', chat: 'offline (extractive answers)', rerank: 'none' },
-      library,
-      versions: { app: APP_VERSION, node: process.versions.node, sqlite: sqliteVersion(this.db), electron: process.versions.electron ?? null },
-      dataDir: this.paths.root,
-    };
-  }
-
-  updateSettings(patch: Parameters<typeof mergeSettings>[1]): Settings {
-    const next = mergeSettings(this.settings, patch);
-    if (patch.embeddings || patch.embeddingCache) this.embedding = undefined;
-    // A changed TTL or size cap applies when the cache is next opened (an import may be using it now).
-    saveSettingsFile(this.paths.settings, next);
-    this.settings = next;
-    this.log.info('settings changed', { sections: Object.keys(patch) });
-    this.send({ name: 'onSettingsChanged', payload: next });
-    return next;
-  }
-
-  send(event: EngineEvent): void {
-    this.emit(event);
-    for (const l of this.eventListeners) {
-      try { l(event); } catch (err) { this.log.error('event listener failed', { error: err }); }
-    }
-  }
-
-  /** Observe every event the engine sends (metrics, schedulers) without touching the code that sends it. */
-  onEvent(listener: (event: EngineEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  secrets(): SecretStore {
-    return this.secretStore;
-  }
-
-  /** Replace the secret store (Electron feeds keys decrypted with safeStorage; the server reads env + file). */
-  useSecretStore(store: SecretStore): void {
-    this.secretStore = store;
-    this.embedding = undefined;
-  }
-
-  /**
-   * Stops every writer and closes the databases so their files can be replaced (restore).
-   * Running imports are cancelled (they resume after `reopen`). Returns the function that reopens.
-   */
-  async quiesce(): Promise<() => void> {
-    const lib = this.library;
-    if (lib) {
-      lib.queue.close();
-      lib.queue.cancel();
-      const until = Date.now() + 30_000;
-      while (!lib.queue.drained && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    }
-    this.embeddingCache?.close();
-    this.embeddingCache = null;
-    this.contextCache?.close();
-    this.contextCache = null;
-    this.embedding = undefined;
-    this.library = null;
-    this.db?.close();
-    this.db = null;
-    this.quiesced = true;
-    return () => {
-      this.quiesced = false;
-      this.tryOpenDatabase();
-      if (this.dbError) throw this.dbError;
-    };
-  }
-
-  /** Area runtimes (chat, backups, operations) register their cleanup here. */
-  onClose(hook: () => void): void {
-    this.closeHooks.push(hook);
-  }
-
-  close(): void {
-    for (const hook of this.closeHooks.splice(0).reverse()) {
-      try { hook(); } catch (err) { this.log.error('close hook failed', { error: err }); }
-    }
-    this.ops?.cancelAll();
-    void this.storeRuntime?.close();
-    this.library?.queue.close();
-    this.embeddingCache?.close();
-    this.db?.close();
-    this.db = null;
-  }
-}
-
-function fileSize(file: string): number {
+  let dirProblem: string | null = null;
+  let recovered: ReturnType<typeof recoverInterruptedRestore> | null = null;
+  let recoveryError: unknown = null;
   try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
+    fs.mkdirSync(paths.root, { recursive: true });
+    // A restore killed mid-swap is finished or rolled back before anything reads the files
+    // (by any engine, CLI included: a half-swapped folder must never be opened).
+    try { recovered = recoverInterruptedRestore(paths.root); } catch (err) { recoveryError = err; }
+  } catch (err) {
+    dirProblem = (err as Error).message;
   }
-}
+  const loaded = loadSettingsFile(paths.settings);
+  const log = opts.log ?? createRotatingLog({
+    dir: paths.logs,
+    maxFileBytes: loaded.settings.logs.maxFileMb * 1024 * 1024,
+    retentionDays: loaded.settings.logs.retentionDays,
+  });
+  if (dirProblem) log.error('data folder unavailable', { dir: paths.root, error: dirProblem });
+  if (loaded.problem) log.warn('settings reset to defaults', { problem: loaded.problem });
+  if (recovered && (recovered.rolledBack || recovered.removed.length)) log.warn('interrupted restore recovered', recovered);
+  if (recoveryError) log.error('could not recover an interrupted restore', { error: recoveryError });
 
-function sqliteVersion(db: AppDatabase | null): string {
-  if (!db) return 'unknown';
-  return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-}
+  const events = createEventBus(opts.emit ?? (() => {}), log);
+  const settings = createSettingsService({ file: paths.settings, initial: loaded.settings, log, events });
+  // Server and CLI keep keys in <data>/secrets.json (env vars win); the desktop shell replaces the store with its own.
+  const keys = createProviderKeys({ dataDir: paths.root, initial: opts.secrets ?? fileSecretStore(secretsFileIn(paths.root)), settings: settings.current, log, cohereBaseUrl: opts.cohereBaseUrl ?? null });
+  const health = createProviderHealth();
+  const database = createDatabaseService({ file: paths.database, log });
+  const embeddings = createEmbeddingService({ cacheFile: paths.embeddingCache, settings: settings.current, keys, log, resourcesDir: () => resourcesDir() });
+  settings.onChange((_next, patch) => {
+    if (patch.embeddings || patch.embeddingCache) { embeddings.reset(); health.forget('embeddings'); }
+    if (patch.chat) health.forget('chat');
+    if (patch.rerank) health.forget('rerank');
+  });
+  keys.onChange(() => embeddings.reset());
+  database.beforeClose(() => embeddings.close());
+  const stores = new StoreRuntime({
+    db: () => database.get(),
+    settings: settings.current,
+    dataDir: paths.root,
+    log,
+    embedder: () => embeddings.current(),
+    qdrantApiKey: () => keys.keyFor('qdrantApiKey', settings.current().vectorStore.qdrantUrl),
+    saveMode: (mode) => { settings.update({ vectorStore: { mode } }); },
+  });
+  const library = createLibraryService({
+    database, paths, settings: settings.current, embeddings, vectors: () => stores.sink(), events, log,
+    sampleLibraryDir: () => bundledSampleLibraryDir(), primary: lifecycle.primary,
+  });
+  database.onOpen(() => {
+    if (settings.current().vectorStore.mode !== 'embedded') void stores.ensureConnected().catch((err: unknown) => log.warn('vector store not connected', { error: err }));
+  });
+  const operations = createOperationsService({ database, emit: (op) => events.send({ name: 'onOperation', payload: op }), log, primary: lifecycle.primary });
+  const search = createSearchService({ database, settings: settings.current, embeddings, store: () => stores.active(), libraryLangs: () => library.languages() });
+  const chat = createChatRuntime(chatDepsOf({ database, settings, keys, search, library, events, log }));
+  lifecycle.onClose(() => chat.close());
+  const status = createStatusService({
+    database, settings: settings.current, stores, log, dataDir: paths.root, startedAt, restarts: lifecycle.restarts,
+    providers: () => providerStatus(settings.current(), health),
+    integrityEveryMs: opts.integrityEveryMs,
+  });
+  lifecycle.onClose(() => status.close());
 
-/** The contract's methods, implemented over one engine: each area's handlers in handlers/. */
-export function engineHandlers(engine: Engine): MethodHandlers {
+  database.open();
+  const services: RootServices = { paths, log, events, settings, keys, database, embeddings, stores, library, search, operations, chat, status, lifecycle, health };
   return {
-    status: () => engine.status(),
-    'settings.get': () => engine.currentSettings(),
-    'settings.set': (patch) => engine.updateSettings(patch),
-    ...libraryHandlers(engine),
-    ...chatHandlers(engine),
-    ...providerHandlers(engine),
-    ...backupHandlers(engine),
-    ...operationHandlers(engine),
-    ...storeHandlers(engine),
-    ...metricsHandlers(engine),
-    ...strategyHandlers(strategyServiceOf(engine)),
+    services,
+    close() {
+      for (const hook of closeHooks.splice(0).reverse()) {
+        try { hook(); } catch (err) { log.error('close hook failed', { error: err }); }
+      }
+      operations.ifOpen()?.cancelAll();
+      void stores.close();
+      closeLibrary(library);
+      embeddings.close();
+      database.close();
+    },
   };
 }
 
-/** The strategy-map service over this engine's database and search (one per engine, repository per database handle). */
-function strategyServiceOf(engine: Engine): () => StrategyService {
+/** What answering needs, from the root's services (tests build a chat runtime the same way). */
+export function chatDepsOf(s: Pick<EngineServices, 'database' | 'settings' | 'keys' | 'search' | 'library' | 'events' | 'log'>): ChatRuntimeDeps {
+  return {
+    database: s.database, settings: s.settings.current, keys: s.keys, search: s.search,
+    libraryLangs: () => s.library.open().repo.languages(), corpusVersion: () => s.library.corpusVersion(),
+    events: s.events, log: s.log,
+  };
+}
+
+/** Each provider as configured, and whether it answered the last time it was called. */
+function providerStatus(s: Settings, health: ProviderHealth): Status['providers'] {
+  const described = describeProviders(s);
+  const line = (target: 'chat' | 'embeddings' | 'rerank') => {
+    const d = described[target];
+    const last = d.id === 'none' ? null : health.last(target);
+    const where = d.endpoint ? ` at ${d.endpoint}` : '';
+    return `${d.detail}${where}${last ? ` — last call ${last.ok ? 'answered' : `failed (${last.detail})`} at ${last.at}` : d.id === 'none' ? '' : ' — not called yet'}`;
+  };
+  return { embeddings: line('embeddings'), chat: line('chat'), rerank: line('rerank') };
+}
+
+/**
+ * The engine as one object: its services, plus the calls tests, the CLI and benches make
+ * directly. Services never receive it; they receive the services they use.
+ */
+export class Engine {
+  readonly services: RootServices;
+  readonly paths: DataPaths;
+  readonly log: Logger;
+  private readonly closeAll: () => void;
+
+  constructor(opts: EngineOptions) {
+    const root = composeEngine(opts);
+    this.services = root.services;
+    this.paths = root.services.paths;
+    this.log = root.services.log;
+    this.closeAll = root.close;
+  }
+
+  get isPrimary(): boolean { return this.services.lifecycle.primary; }
+  embedder(): Embedder | null { return this.services.embeddings.current(); }
+  contextualizer(): { model: ChatModel; cache: ContextCache } | null { return this.services.embeddings.contextualizer(); }
+  operations(): OperationRunner { return this.services.operations.runner(); }
+  lib(): { repo: LibraryRepository; queue: ImportQueue } { return this.services.library.open(); }
+  importFiles(sources: ImportSource[], password?: string): ImportJob[] { return this.services.library.importFiles(sources, password); }
+  reindexDocument(documentId: string): ImportJob { return this.services.library.reindexDocument(documentId); }
+  deleteDocument(documentId: string): boolean { return this.services.library.deleteDocument(documentId); }
+  vectorStore(): VectorStore { this.database(); return this.services.stores.active(); }
+  stores(): StoreRuntime { return this.services.stores; }
+  search(input: { query: string; k?: number; mode?: 'hybrid' | 'bm25' | 'dense'; documentIds?: string[] }, signal?: AbortSignal) { return this.services.search.librarySearch(input, signal); }
+  sampleLibraryDir(): string { return bundledSampleLibraryDir(); }
+  database(): AppDatabase { return this.services.database.get(); }
+  currentSettings(): Settings { return this.services.settings.current(); }
+  status(): Promise<Status> { return this.services.status.status(); }
+  updateSettings(patch: SettingsPatch): Settings { return this.services.settings.update(patch); }
+  send(event: EngineEvent): void { this.services.events.send(event); }
+  onEvent(listener: (event: EngineEvent) => void): () => void { return this.services.events.onEvent(listener); }
+  secrets(): SecretStore { return this.services.keys.store(); }
+  /** Replace the secret store (the desktop shell feeds keys decrypted with safeStorage). */
+  useSecretStore(store: SecretStore, entered?: Parameters<RootServices['keys']['replace']>[1]): void { this.services.keys.replace(store, entered); }
+  quiesce(): Promise<() => void> { return this.services.database.quiesce(); }
+  onClose(hook: () => void): void { this.services.lifecycle.onClose(hook); }
+  close(): void { this.closeAll(); }
+}
+
+/** The old backup/restore entry points over the services (until backup/service.ts factories are wired). */
+function engineView(s: RootServices) {
+  return {
+    paths: s.paths, log: s.log,
+    database: () => s.database.get(),
+    currentSettings: () => s.settings.current(),
+    embedder: () => s.embeddings.current(),
+    stores: () => s.stores,
+    quiesce: () => s.database.quiesce(),
+    lib: () => s.library.open(),
+    send: (e: EngineEvent) => s.events.send(e),
+    updateSettings: (p: SettingsPatch) => s.settings.update(p),
+  };
+}
+
+/** What the backup handlers use: the services plus backup and restore over them. */
+export function backupDepsOf(s: RootServices): BackupHandlerDeps {
+  const view = engineView(s);
+  const backups = {
+    folder: () => s.settings.current().backup.folder ?? s.paths.backups,
+    create: (o: Parameters<typeof createBackup>[1], ctx: Parameters<typeof createBackup>[2]) => createBackup(view as never, o, ctx),
+  };
+  const restores = { restore: (file: string, ctx: Parameters<typeof restoreBackup>[2]) => restoreBackup(view as never, file, ctx) };
+  return { ...s, backups, restores };
+}
+
+/** The contract's methods, bound to the services each area uses: each area's handlers in handlers/. */
+export function engineHandlers(engine: Engine): MethodHandlers {
+  const s = engine.services;
+  return {
+    status: () => s.status.status(),
+    'settings.get': () => s.settings.current(),
+    'settings.set': (patch) => s.settings.update(patch),
+    ...libraryHandlers(s),
+    ...chatHandlers(s),
+    ...providerHandlers(s),
+    ...backupHandlers(backupDepsOf(s)),
+    ...operationHandlers(s),
+    ...storeHandlers(s),
+    ...metricsHandlers(s),
+    ...strategyHandlers(strategyServiceOf(s)),
+  };
+}
+
+/** The strategy-map service over the database and the one search (repository per database handle). */
+function strategyServiceOf(s: Pick<EngineServices, 'database' | 'search' | 'library'>): () => StrategyService {
   const repos = new WeakMap<AppDatabase, EngagementRepository>();
   const service = createStrategyService({
     engagements: () => {
-      const db = engine.database();
+      const db = s.database.get();
       if (!repos.has(db)) repos.set(db, new EngagementRepository(db));
       return repos.get(db)!;
     },
     library: {
-      search: async (query, k, documentIds) => (await engine.search({ query, k, documentIds: documentIds ?? undefined })).hits,
-      pages: (documentId, from, to) => engine.lib().repo.pagesWithChunks(documentId).filter((p) => p.pageNo >= from && p.pageNo <= to),
+      search: async (query, k, documentIds) => (await s.search.librarySearch({ query, k, documentIds: documentIds ?? undefined })).hits,
+      pages: (documentId, from, to) => s.library.open().repo.pagesWithChunks(documentId).filter((p) => p.pageNo >= from && p.pageNo <= to),
     },
   });
   return () => service;

@@ -133,3 +133,29 @@ export class OperationRunner {
     for (const r of this.running.values()) r.controller.abort();
   }
 }
+
+/** The runner of the open database (it records into it, so it is rebuilt at each reopen). */
+export interface OperationsService {
+  runner(): OperationRunner;
+  /** The runner if the database is open now (status, shutdown), without opening it. */
+  ifOpen(): OperationRunner | null;
+}
+
+export function createOperationsService(deps: {
+  database: { get(): AppDatabase; lastError(): BscError | null; onOpen(l: (db: AppDatabase) => void): void };
+  emit: (op: Operation) => void;
+  log: Logger;
+  /** False for a CLI run beside the app: the app marks interrupted operations, not it. */
+  primary: boolean;
+}): OperationsService {
+  let runner: OperationRunner | null = null;
+  deps.database.onOpen((db) => { runner = new OperationRunner(db, deps.emit, deps.log, { markInterrupted: deps.primary }); });
+  return {
+    runner() {
+      deps.database.get();
+      if (!runner) throw deps.database.lastError() ?? new BscError('DB_UNAVAILABLE', 'The library database is not open.');
+      return runner;
+    },
+    ifOpen: () => runner,
+  };
+}

@@ -4,8 +4,11 @@ import type { EngineEvent, Reply, SecretName } from '../../preload/contract';
 export type ToEngine =
   | { type: 'call'; id: number; method: string; input: unknown }
   | { type: 'cancel'; id: number }
-  /** The desktop shell's keys, decrypted with safeStorage: sent after each 'ready', never through the env. */
-  | { type: 'secrets'; values: Partial<Record<SecretName, string>> }
+  /**
+   * The desktop shell's keys, decrypted with safeStorage: sent after each 'ready', never through
+   * the env. `entered`: the key the user just typed, bound to the endpoints the settings use now.
+   */
+  | { type: 'secrets'; values: Partial<Record<SecretName, string>>; entered?: SecretName }
   | { type: 'shutdown' };
 
 export type FromEngine =

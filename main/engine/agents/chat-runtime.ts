@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, AnswerEvent, Perspective } from '../../../preload/contract';
 import { conversationsOf, titleFromQuestion } from '../db/conversations';
+import type { DatabaseService } from '../db/database-service';
 import { errorShape } from '../dispatch';
-import type { Engine } from '../engine';
 import { BscError } from '../errors';
+import type { EventBus } from '../observability/event-bus';
+import type { Logger } from '../observability/log';
 import type { ChatTuning } from '../llm/stream-with-retries';
 import { answerCacheKey } from './answer-cache';
 import { answerQuestion, type PipelineDeps } from './pipeline';
-import { pipelineDepsFor } from './pipeline-deps';
+import { type AnswerDepsSources, pipelineDepsFor } from './pipeline-deps';
 
 const HISTORY_TURNS = 3;
 
@@ -36,7 +38,15 @@ export interface ChatRuntime {
 export interface ChatRuntimeOptions {
   chatTuning?: ChatTuning;
   /** Tests and benches swap the engine's models or search for their own. */
-  depsFor?: (engine: Engine) => PipelineDeps;
+  depsFor?: () => PipelineDeps;
+}
+
+/** What answering reads and writes: conversations in the database, settings, the library's version, events. */
+export interface ChatRuntimeDeps extends AnswerDepsSources {
+  database: DatabaseService;
+  corpusVersion: () => number;
+  events: EventBus;
+  log: Logger;
 }
 
 /**
@@ -44,18 +54,19 @@ export interface ChatRuntimeOptions {
  * background (one AbortController per answer, so `cancel` stops its provider requests too),
  * answers repeated questions from the cache, and stores every answer with its status.
  */
-export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {}): ChatRuntime {
+export function createChatRuntime(deps: ChatRuntimeDeps, opts: ChatRuntimeOptions = {}): ChatRuntime {
   const running = new Map<string, AbortController>();
-  const send = (payload: AnswerEvent) => engine.send({ name: 'onAnswer', payload });
-  const depsFor = opts.depsFor ?? ((e: Engine) => pipelineDepsFor(e, { chatTuning: opts.chatTuning }));
+  const send = (payload: AnswerEvent) => deps.events.send({ name: 'onAnswer', payload });
+  const depsFor = opts.depsFor ?? (() => pipelineDepsFor(deps, { chatTuning: opts.chatTuning }));
+  const conversations = () => conversationsOf(deps.database.get());
 
   // A library change makes every cached answer stale: drop them now rather than on the next lookup.
-  const stopWatching = engine.onEvent((event) => {
+  const stopWatching = deps.events.onEvent((event) => {
     if (event.name !== 'onLibraryChanged') return;
     try {
-      conversationsOf(engine.database()).pruneAnswerCache(event.payload.corpusVersion);
+      conversations().pruneAnswerCache(event.payload.corpusVersion);
     } catch (err) {
-      engine.log.warn('answer cache prune failed', { error: err instanceof Error ? err.message : String(err) });
+      deps.log.warn('answer cache prune failed', { error: err instanceof Error ? err.message : String(err) });
     }
   });
 
@@ -65,10 +76,10 @@ export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {})
     await new Promise<void>((resolve) => setImmediate(resolve));
     const started = performance.now();
     try {
-      const repo = conversationsOf(engine.database());
-      const settings = engine.currentSettings();
+      const repo = conversations();
+      const settings = deps.settings();
       const history = repo.recentTurns(conversationId, HISTORY_TURNS, answerId);
-      const corpusVersion = engine.lib().repo.corpusVersion();
+      const corpusVersion = deps.corpusVersion();
       const key = answerCacheKey({ question: input.question, corpusVersion, settings, history, perspectives: input.perspectives });
 
       send({ type: 'stage', ...ids, stage: 'cache', state: 'started' });
@@ -77,7 +88,7 @@ export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {})
       send({ type: 'stage', ...ids, stage: 'cache', state: 'finished', ms: lookupMs, detail: hit ? 'hit' : 'miss' });
       if (hit) return replayCached(hit.answer, hit.at, input.question, ids, started);
 
-      const answer = await answerQuestion(depsFor(engine), { ...ids, question: input.question, history, perspectives: input.perspectives }, { signal: controller.signal, emit: send });
+      const answer = await answerQuestion(depsFor(), { ...ids, question: input.question, history, perspectives: input.perspectives }, { signal: controller.signal, emit: send });
       answer.timings.cache = lookupMs;
       repo.saveAnswer(answer);
       // An extractive answer given because the configured provider failed is not what these settings should answer later.
@@ -88,7 +99,7 @@ export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {})
       return answer;
     } catch (err) {
       // The database went away (restore, disk) or a bug: say so; the placeholder stays 'partial'.
-      engine.log.error('answer failed', { answerId, error: err instanceof Error ? err.message : String(err) });
+      deps.log.error('answer failed', { answerId, error: err instanceof Error ? err.message : String(err) });
       send({ type: 'error', ...ids, error: errorShape(err), partial: null });
       return null;
     } finally {
@@ -113,14 +124,14 @@ export function createChatRuntime(engine: Engine, opts: ChatRuntimeOptions = {})
     send({ type: 'sources', ...ids, sources: answer.sources });
     send({ type: 'token', ...ids, text: answer.text });
     if (answer.judge) send({ type: 'judge', ...ids, judge: answer.judge });
-    conversationsOf(engine.database()).saveAnswer(answer);
+    conversations().saveAnswer(answer);
     send({ type: 'done', ...ids, answer });
     return answer;
   }
 
   return {
     ask(input) {
-      const repo = conversationsOf(engine.database());
+      const repo = conversations();
       let conversationId = input.conversationId;
       if (conversationId) {
         if (!repo.get(conversationId)) throw new BscError('NOT_FOUND', 'That conversation no longer exists.');

@@ -1,58 +1,50 @@
+import type { Settings } from '../../../preload/contract';
 import { searchInBothLanguages } from './translate-query';
-import type { Engine } from '../engine';
-import { embedWithCache } from '../embeddings/embed-with-cache';
 import { BscError } from '../errors';
 import { createChatModel, type ChatRole } from '../llm/models';
 import type { ChatTuning } from '../llm/stream-with-retries';
 import { createCohereReranker } from '../retrieval/rerank-cohere';
 import { noReranker, type Reranker } from '../retrieval/rerank';
-import { retrieve } from '../retrieval/retrieve';
+import type { SearchService } from '../retrieval/search-service';
+import { defaultEndpoints, type ProviderKeys } from '../settings/provider-keys';
 import type { PassageSearch, PipelineDeps, PipelineModels } from './pipeline';
+import type { DatabaseService } from '../db/database-service';
+import { libraryFactsFor } from './library-facts';
 
 /** Retries before the first token for each model call (the contract's settings do not expose it). */
 const CHAT_RETRIES = 2;
 
-/** The library search the pipeline uses: the engine's retrieval with a perspective filter. */
-export function librarySearch(engine: Engine): PassageSearch {
+/** What building one answer's dependencies reads. */
+export interface AnswerDepsSources {
+  settings: () => Settings;
+  keys: ProviderKeys;
+  search: SearchService;
+  libraryLangs: () => string[];
+  /** The library database: page texts (citations per page) and term statistics (calibrated scores). */
+  database?: DatabaseService;
+}
+
+/** The library search the pipeline uses: the one search service, with a perspective filter. */
+export function librarySearch(search: SearchService): PassageSearch {
   return async (query, opts, signal) => {
-    const { repo } = engine.lib();
-    const embedder = engine.embedder();
-    const r = engine.currentSettings().retrieval;
-    const store = engine.vectorStore();
-    const out = await retrieve(
-      {
-        db: engine.database(),
-        store,
-        embed: embedder ? (texts, sig) => embedWithCache(embedder.provider, embedder.cache, texts, { signal: sig }) : null,
-        libraryLangs: repo.languages().filter((l): l is 'pt' | 'en' => l === 'pt' || l === 'en'),
-      },
-      {
-        query, k: opts.k, mode: embedder ? r.mode : 'bm25', rrfK: r.rrfK, weights: { dense: r.denseWeight, bm25: r.bm25Weight },
-        ...(opts.perspectives ? { filter: { perspectives: opts.perspectives } } : {}), signal,
-      },
-    );
-    return { hits: out.hits.map((h) => ({ ...h, store: store.kind })), mode: out.mode, notes: out.notes };
+    const out = await search.search({ query, k: opts.k, ...(opts.perspectives ? { perspectives: opts.perspectives } : {}), signal });
+    return { hits: out.hits.map((h) => ({ ...h, store: out.store })), mode: out.mode, notes: out.notes };
   };
 }
 
 /**
- * What one answer needs from the engine, built from the current settings and keys: the chat
- * models per role (none offline, or when the provider cannot be used, with the reason), the
- * reranker and the library search.
+ * What one answer needs, built from the current settings and keys: the chat models per role
+ * (none offline, or when the provider cannot be used, with the reason), the reranker and the
+ * library search.
  */
-export function pipelineDepsFor(engine: Engine, opts: { chatTuning?: ChatTuning } = {}): PipelineDeps {
-  const settings = engine.currentSettings();
-  const secrets = engine.secrets();
+export function pipelineDepsFor(src: AnswerDepsSources, opts: { chatTuning?: ChatTuning } = {}): PipelineDeps {
+  const settings = src.settings();
   const notes: string[] = [];
   let models: PipelineModels | null = null;
   let offlineReason: string | null = null;
   if (settings.chat.provider !== 'none') {
     try {
-      const chatSecrets = {
-        anthropicApiKey: secrets.get('anthropicApiKey'),
-        openaiApiKey: secrets.get('openaiApiKey'),
-        compatibleApiKey: secrets.get('compatibleApiKey'),
-      };
+      const chatSecrets = src.keys.chatKeys(settings.chat);
       const make = (role: ChatRole) => {
         const model = createChatModel({ provider: settings.chat.provider, baseUrl: settings.chat.baseUrl, models: settings.chat.models, timeoutMs: settings.chat.timeoutMs, maxRetries: CHAT_RETRIES }, chatSecrets, role, opts.chatTuning);
         if (!model) throw new BscError('INTERNAL', 'No chat model for a configured provider.');
@@ -68,13 +60,15 @@ export function pipelineDepsFor(engine: Engine, opts: { chatTuning?: ChatTuning 
   let reranker: Reranker = noReranker;
   if (settings.rerank.provider === 'cohere') {
     try {
-      reranker = createCohereReranker({ apiKey: secrets.get('cohereApiKey'), baseUrl: null, model: settings.rerank.model || undefined });
+      reranker = createCohereReranker({ apiKey: src.keys.keyFor('cohereApiKey', defaultEndpoints.cohere), baseUrl: null, model: settings.rerank.model || undefined });
     } catch (err) {
       notes.push(`Reranking is off: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const search = models
-    ? searchInBothLanguages(librarySearch(engine), (models as PipelineModels).router, () => engine.lib().repo.languages())
-    : librarySearch(engine);
-  return { settings, models, notes, offlineReason, search, reranker };
+  const search = librarySearch(src.search);
+  return {
+    settings, models, notes, offlineReason, reranker,
+    ...(src.database ? { library: libraryFactsFor(src.database.get()) } : {}),
+    search: models ? searchInBothLanguages(search, models.router, src.libraryLangs) : search,
+  };
 }

@@ -6,7 +6,7 @@ import { Answer, AnswerEvent, type EngineEvent, type ImportJob, type Perspective
 import { startAnthropicStandin, type AnthropicStandin, type ChatRequestRecord } from '../../../test/standins/anthropic-standin';
 import { conversationsOf } from '../db/conversations';
 import { dispatchCall } from '../dispatch';
-import { Engine, engineHandlers } from '../engine';
+import { Engine, chatDepsOf, engineHandlers } from '../engine';
 import { silentLog } from '../observability/log';
 import { envSecretStore } from '../settings/secrets';
 import { createChatRuntime, type ChatRuntime } from './chat-runtime';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const jobs = await importSample();
   expect(jobs.every((j) => j.state === 'done')).toBe(true);
   standin = await startAnthropicStandin({ apiKey });
-  runtime = createChatRuntime(engine, { chatTuning: { retry: { baseDelayMs: 5, maxDelayMs: 20 } } });
+  runtime = createChatRuntime(chatDepsOf(engine.services), { chatTuning: { retry: { baseDelayMs: 5, maxDelayMs: 20 } } });
 }, 180_000);
 
 afterAll(async () => {
@@ -64,6 +64,8 @@ beforeEach(() => {
 
 function useStandin() {
   engine.updateSettings({ chat: { provider: 'anthropic', baseUrl: standin.url } });
+  // Keys are bound to the endpoint they were entered for: enter it again for the stand-in.
+  engine.useSecretStore(engine.secrets(), 'anthropicApiKey');
 }
 
 function answerEvents(answerId: string): AnswerEvent[] {
@@ -250,6 +252,7 @@ describe('answer pipeline with a language model (Anthropic stand-in)', () => {
 
   it('falls back to the extractive answer, saying so, when the provider cannot be reached', async () => {
     engine.updateSettings({ chat: { provider: 'anthropic', baseUrl: 'http://127.0.0.1:9' } });
+    engine.useSecretStore(engine.secrets(), 'anthropicApiKey');
     const answer = (await runtime.ask({ question: 'O que mede a perspectiva financeira?' }).finished)!;
     expect(answer.status).toBe('complete');
     expect(answer.kind).toBe('extractive');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings, type Settings } from '../../../preload/contract';
 import { dispatchCall } from '../dispatch';
-import { Engine, engineHandlers } from '../engine';
+import { Engine, backupDepsOf, engineHandlers } from '../engine';
 import { backupHandlers, schedulers } from '../handlers/backup-handlers';
 import { silentLog } from '../observability/log';
 import { backupStatePath, readBackupState } from './backup-state';
@@ -71,6 +71,7 @@ describe('the scheduler over a real engine', () => {
   let dir: string;
   let engine: Engine;
   let clock: Date;
+  let deps: ReturnType<typeof backupDepsOf>;
   let call: <T>(m: string, i?: unknown) => Promise<T>;
 
   beforeEach(() => {
@@ -78,7 +79,8 @@ describe('the scheduler over a real engine', () => {
     clock = local(2026, 3, 10, 12);
     engine = new Engine({ dataDir: path.join(dir, 'data'), log: silentLog });
     // engineHandlers builds the backup handlers on the real clock; these replace them with ours.
-    const handlers = { ...engineHandlers(engine), ...backupHandlersWithClock(engine, () => clock) };
+    deps = backupDepsOf(engine.services);
+    const handlers = { ...engineHandlers(engine), ...backupHandlers(deps, { now: () => clock, schedulerIntervalMs: 3_600_000 }) };
     call = async <T>(m: string, i?: unknown) => {
       const r = await dispatchCall(handlers, m, i, { signal: new AbortController().signal });
       if (!r.ok) throw new Error(r.error.message);
@@ -95,7 +97,7 @@ describe('the scheduler over a real engine', () => {
     engine.updateSettings({ backup: { schedule: 'daily', time: '02:00', folder, keep: 2 } });
     const manual = await call<{ operation: { id: string } }>('backup.create', {});
     expect((await engine.operations().waitFor(manual.operation.id)).state).toBe('done');
-    const tick = schedulers.get(engine)!.tick;
+    const tick = schedulers.get(deps)!.tick;
     await tick(); // first sight of the schedule: nothing is due yet
     expect(fs.readdirSync(folder).filter((n) => n.endsWith('-auto.bscbackup'))).toEqual([]);
 
@@ -131,9 +133,6 @@ describe('the scheduler over a real engine', () => {
   }, 60_000);
 });
 
-function backupHandlersWithClock(engine: Engine, now: () => Date) {
-  return backupHandlers(engine, { now, schedulerIntervalMs: 3_600_000 });
-}
 
 describe('stale partial archives', () => {
   it('are swept once a day old, fresh ones are left alone', () => {

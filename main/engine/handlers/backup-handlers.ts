@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../../preload/contract';
-import { backupFolder, createBackup, type ProgressContext } from '../backup/backup';
+import type { BackupOptions, ProgressContext } from '../backup/backup';
 import { backupStatePath, recordVerification } from '../backup/backup-state';
-import { RESTORE_MARKER, restoreBackup } from '../backup/restore';
+import { RESTORE_MARKER } from '../backup/restore';
 import { listBackupFiles, pruneScheduledBackups } from '../backup/retention';
 import { sweepStalePartials } from '../backup/retention';
 import { observeSchedule, scheduleWarning, startBackupScheduler, type BackupScheduler } from '../backup/schedule';
@@ -12,8 +12,8 @@ import { verifyBackup } from '../backup/verify';
 import { LATEST_SCHEMA_VERSION } from '../db/migrate';
 import type { MethodHandlers } from '../dispatch';
 import { errorShape } from '../dispatch';
-import type { Engine } from '../engine';
 import { BscError } from '../errors';
+import type { EngineServices } from '../services';
 
 type BackupMethods = Extract<keyof MethodHandlers, `backup.${string}`>;
 
@@ -25,57 +25,75 @@ export interface BackupHandlerOptions {
   schedulerIntervalMs?: number;
 }
 
-/** The scheduler of the last engine given to backupHandlers (tests drive its tick). */
-export const schedulers = new WeakMap<Engine, BackupScheduler>();
+/** Writing archives (STORE's backup service). */
+export interface BackupCapability {
+  /** The configured backup folder, or <data>/backups. */
+  folder(): string;
+  create(opts: BackupOptions, ctx: ProgressContext): Promise<{ path: string }>;
+}
 
-export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}): Pick<MethodHandlers, BackupMethods> {
+/** Replacing the library with an archive's (STORE's restore service). */
+export interface RestoreCapability {
+  restore(file: string, ctx: ProgressContext): Promise<unknown>;
+}
+
+export type BackupHandlerDeps = Pick<EngineServices, 'paths' | 'log' | 'settings' | 'operations' | 'events' | 'database' | 'lifecycle'> & {
+  backups: BackupCapability;
+  restores: RestoreCapability;
+};
+
+/** The scheduler of the last services given to backupHandlers (tests drive its tick). */
+export const schedulers = new WeakMap<object, BackupScheduler>();
+
+export function backupHandlers(deps: BackupHandlerDeps, opts: BackupHandlerOptions = {}): Pick<MethodHandlers, BackupMethods> {
+  const { paths, log, settings, operations, lifecycle, backups } = deps;
   const now = opts.now ?? (() => new Date());
-  const stateFile = backupStatePath(engine.paths.root);
+  const stateFile = backupStatePath(paths.root);
   let restoring = false;
 
-  if (fs.existsSync(path.join(engine.paths.root, RESTORE_MARKER))) {
+  if (fs.existsSync(path.join(paths.root, RESTORE_MARKER))) {
     // recoverInterruptedRestore(dataDir) must run before the database opens; say so loudly if it did not.
-    engine.log.error('an interrupted restore was found but not recovered: call recoverInterruptedRestore before opening the database', { dataDir: engine.paths.root });
+    log.error('an interrupted restore was found but not recovered: call recoverInterruptedRestore before opening the database', { dataDir: paths.root });
   }
 
-  const busy = () => restoring || safeIsRunning(engine, 'backup');
+  const busy = () => restoring || safeIsRunning(deps, 'backup');
 
   const startBackup = (input: { outPath?: string; includeDocuments?: boolean; includeEmbeddingCache?: boolean; kind?: 'manual' | 'scheduled' }) => {
     if (restoring) throw new BscError('BAD_INPUT', 'A restore is running; back up after it has finished.');
-    return engine.operations().start('backup', (ctx) => createBackup(engine, { ...input, now: now() }, ctx));
+    return operations.runner().start('backup', (ctx) => backups.create({ ...input, now: now() }, ctx));
   };
 
   // Scheduled backups and clean-up belong to the app or server, not to a CLI run beside them.
-  if (engine.isPrimary) {
-    const removed = sweepStalePartials(backupFolder(engine), now());
-    if (removed.length) engine.log.info('half-written backups from an interrupted run removed', { removed });
+  if (lifecycle.primary) {
+    const removed = sweepStalePartials(backups.folder(), now());
+    if (removed.length) log.info('half-written backups from an interrupted run removed', { removed });
   }
   const scheduler = startBackupScheduler({
-    dataDir: engine.paths.root,
-    schedule: () => engine.currentSettings().backup,
+    dataDir: paths.root,
+    schedule: () => settings.current().backup,
     busy,
-    log: engine.log,
+    log,
     now,
     intervalMs: opts.schedulerIntervalMs,
     async runBackup() {
       const op = startBackup({ kind: 'scheduled' });
-      const done = await engine.operations().waitFor(op.id);
+      const done = await operations.runner().waitFor(op.id);
       if (done.state !== 'done') throw new Error(done.error?.message ?? `the backup ended ${done.state}`);
       return (done.result as { path: string }).path;
     },
     afterSuccess: () => {
-      const removed = pruneScheduledBackups(backupFolder(engine), engine.currentSettings().backup.keep);
-      if (removed.length > 0) engine.log.info('old scheduled backups removed', { removed });
+      const removed = pruneScheduledBackups(backups.folder(), settings.current().backup.keep);
+      if (removed.length > 0) log.info('old scheduled backups removed', { removed });
     },
   });
-  schedulers.set(engine, scheduler);
-  if (!engine.isPrimary) scheduler.stop();
-  engine.onClose(() => scheduler.stop());
+  schedulers.set(deps, scheduler);
+  if (!lifecycle.primary) scheduler.stop();
+  lifecycle.onClose(() => scheduler.stop());
 
   const archivePath = (input: { path: string } | { uploadId: string }): { file: string; upload: boolean } => {
     if ('uploadId' in input) {
       if (!UPLOAD_ID.test(input.uploadId)) throw new BscError('BAD_INPUT', 'That upload id is not valid.');
-      const file = path.join(engine.paths.incoming, input.uploadId);
+      const file = path.join(paths.incoming, input.uploadId);
       if (!fs.existsSync(file)) throw new BscError('NOT_FOUND', 'That upload is no longer on the server; send the file again.');
       return { file, upload: true };
     }
@@ -89,11 +107,11 @@ export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}):
     'backup.create': (input) => ({ operation: startBackup({ ...input }) }),
 
     'backup.list': async () => {
-      const schedule = engine.currentSettings().backup;
+      const schedule = settings.current().backup;
       const at = now();
       const state = observeSchedule(stateFile, schedule, at);
       return {
-        backups: await listBackupFiles(backupFolder(engine), state),
+        backups: await listBackupFiles(backups.folder(), state),
         lastScheduled: state.lastScheduled ? { at: state.lastScheduled.at, ok: state.lastScheduled.ok, error: state.lastScheduled.error } : null,
         warning: scheduleWarning(schedule, at, state),
       };
@@ -101,9 +119,9 @@ export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}):
 
     'backup.verify': (input) => {
       const { file } = archivePath(input);
-      const operation = engine.operations().start('verify', async (ctx) => {
+      const operation = operations.runner().start('verify', async (ctx) => {
         const report = await verifyBackup(file, {
-          maxSchemaVersion: LATEST_SCHEMA_VERSION, signal: ctx.signal, tempDir: engine.paths.root,
+          maxSchemaVersion: LATEST_SCHEMA_VERSION, signal: ctx.signal, tempDir: paths.root,
           onProgress: (p) => ctx.progress('verifying', p.bytesDone, p.bytesTotal),
         });
         recordVerification(stateFile, file, report.ok);
@@ -115,9 +133,9 @@ export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}):
     'backup.restore': (input) => {
       const { file, upload } = archivePath(input);
       if (restoring) throw new BscError('BAD_INPUT', 'A restore is already running.');
-      if (safeIsRunning(engine, 'backup')) throw new BscError('BAD_INPUT', 'A backup is running; restore after it has finished (or cancel it).');
+      if (safeIsRunning(deps, 'backup')) throw new BscError('BAD_INPUT', 'A backup is running; restore after it has finished (or cancel it).');
       restoring = true;
-      const operation = trackDetached(engine, 'restore', (ctx) => restoreBackup(engine, file, ctx), () => {
+      const operation = trackDetached(deps, 'restore', (ctx) => deps.restores.restore(file, ctx), () => {
         restoring = false;
         if (upload) fs.rmSync(file, { force: true });
       });
@@ -126,9 +144,9 @@ export function backupHandlers(engine: Engine, opts: BackupHandlerOptions = {}):
   };
 }
 
-function safeIsRunning(engine: Engine, kind: 'backup'): boolean {
+function safeIsRunning(deps: Pick<EngineServices, 'operations'>, kind: 'backup'): boolean {
   try {
-    return engine.operations().isRunning(kind);
+    return deps.operations.runner().isRunning(kind);
   } catch {
     return false;
   }
@@ -141,14 +159,14 @@ function safeIsRunning(engine: Engine, kind: 'backup'): boolean {
  * database is open when the work ends. A restore is not cancellable: it is verified and staged
  * before anything changes, and the swap itself takes milliseconds.
  */
-function trackDetached<T>(engine: Engine, kind: Operation['kind'], work: (ctx: ProgressContext) => Promise<T>, after: () => void): Operation {
+function trackDetached<T>(deps: Pick<EngineServices, 'events' | 'log' | 'database'>, kind: Operation['kind'], work: (ctx: ProgressContext) => Promise<T>, after: () => void): Operation {
   const startedMs = Date.now();
   let op: Operation = {
     id: randomUUID(), kind, state: 'running', stage: 'starting', done: 0, total: 0, etaMs: null,
     startedAt: new Date(startedMs).toISOString(), finishedAt: null, error: null, result: null,
   };
-  record(engine, op);
-  engine.send({ name: 'onOperation', payload: op });
+  record(deps, op);
+  deps.events.send({ name: 'onOperation', payload: op });
   let lastEmit = 0;
   const ctx: ProgressContext = {
     progress(stage, done, total) {
@@ -157,7 +175,7 @@ function trackDetached<T>(engine: Engine, kind: Operation['kind'], work: (ctx: P
       op = { ...op, stage, done, total, etaMs: done > 0 && total > done ? Math.round(((t - startedMs) / done) * (total - done)) : null };
       if (!changed && t - lastEmit < 200) return;
       lastEmit = t;
-      engine.send({ name: 'onOperation', payload: op });
+      deps.events.send({ name: 'onOperation', payload: op });
     },
   };
   void work(ctx).then(
@@ -165,20 +183,20 @@ function trackDetached<T>(engine: Engine, kind: Operation['kind'], work: (ctx: P
     (err: unknown) => {
       const error = errorShape(err);
       op = { ...op, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', etaMs: null, finishedAt: new Date().toISOString(), error };
-      engine.log.error('operation failed', { operation: op.id, kind, code: error.code, error: error.message });
+      deps.log.error('operation failed', { operation: op.id, kind, code: error.code, error: error.message });
     },
   ).finally(() => {
     after();
-    record(engine, op);
-    engine.send({ name: 'onOperation', payload: op });
+    record(deps, op);
+    deps.events.send({ name: 'onOperation', payload: op });
   });
   return op;
 }
 
 /** Best effort: the record is history for operations.list; the event already told the user. */
-function record(engine: Engine, op: Operation): void {
+function record(deps: Pick<EngineServices, 'log' | 'database'>, op: Operation): void {
   try {
-    engine.database().prepare(`INSERT INTO operations (id, kind, state, stage, done, total, error_code, error, result_json, started_at, finished_at)
+    deps.database.get().prepare(`INSERT INTO operations (id, kind, state, stage, done, total, error_code, error, result_json, started_at, finished_at)
       VALUES (@id, @kind, @state, @stage, @done, @total, @code, @error, @result, @startedAt, @finishedAt)
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, stage = excluded.stage, done = excluded.done, total = excluded.total,
         error_code = excluded.error_code, error = excluded.error, result_json = excluded.result_json, finished_at = excluded.finished_at`).run({
@@ -187,6 +205,6 @@ function record(engine: Engine, op: Operation): void {
       startedAt: op.startedAt, finishedAt: op.finishedAt,
     });
   } catch (err) {
-    engine.log.warn('could not record the operation', { operation: op.id, error: (err as Error).message });
+    deps.log.warn('could not record the operation', { operation: op.id, error: (err as Error).message });
   }
 }

@@ -1,16 +1,13 @@
-import { createChatRuntime } from '../agents/chat-runtime';
 import { exportConversation } from '../agents/export-conversation';
 import { conversationsOf } from '../db/conversations';
 import type { MethodHandlers } from '../dispatch';
-import type { Engine } from '../engine';
 import { BscError } from '../errors';
+import type { EngineServices } from '../services';
 
 type ChatMethods = Extract<keyof MethodHandlers, `chat.${string}`>;
 
-export function chatHandlers(engine: Engine): Pick<MethodHandlers, ChatMethods> {
-  const runtime = createChatRuntime(engine);
-  engine.onClose(() => runtime.close());
-  const repo = () => conversationsOf(engine.database());
+export function chatHandlers({ chat: runtime, database, library }: Pick<EngineServices, 'chat' | 'database' | 'library'>): Pick<MethodHandlers, ChatMethods> {
+  const repo = () => conversationsOf(database.get());
   const conversation = (id: string) => {
     const c = repo().get(id);
     if (!c) throw new BscError('NOT_FOUND', 'That conversation no longer exists.');
@@ -38,10 +35,10 @@ export function chatHandlers(engine: Engine): Pick<MethodHandlers, ChatMethods> 
     'chat.export': ({ conversationId, format }) => exportConversation(conversation(conversationId), repo().messages(conversationId), format),
     'chat.source': ({ chunkId }) => {
       const chunk = repo().chunk(chunkId);
-      const { repo: library } = engine.lib();
-      const document = chunk ? library.get(chunk.documentId) : null;
+      const { repo: documents } = library.open();
+      const document = chunk ? documents.get(chunk.documentId) : null;
       if (!chunk || !document) throw new BscError('NOT_FOUND', 'That passage is no longer in the library (its document was removed or re-imported).');
-      const page = library.pagesWithChunks(document.id).find((p) => p.pageNo === chunk.pageStart);
+      const page = documents.pagesWithChunks(document.id).find((p) => p.pageNo === chunk.pageStart);
       if (!page) throw new BscError('NOT_FOUND', `Page ${chunk.pageStart} of "${document.filename}" is missing.`);
       return { document, page, chunkText: chunk.text };
     },

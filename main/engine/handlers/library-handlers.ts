@@ -1,16 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { ORIGINAL_MAX_MB } from '../../../preload/contract';
 import type { MethodHandlers } from '../dispatch';
-import type { Engine } from '../engine';
 import { BscError } from '../errors';
-import { walkImportable } from '../ingest/import-queue';
 import { originalPath } from '../ingest/index-document';
-
-/** The primer's documents, without the folder's README (it describes the files; it is not BSC content). */
-export function sampleLibraryFiles(dir: string): string[] {
-  return walkImportable(dir).filter((p) => path.basename(p).toLowerCase() !== 'readme.md');
-}
+import type { EngineServices } from '../services';
 
 /** A document's stored original as base64, for the renderer's page viewer; bounded, since it travels in one reply. */
 export function readOriginal(documentsDir: string, doc: { filename: string; mime: string; sha256: string }, maxBytes = ORIGINAL_MAX_MB * 1024 * 1024) {
@@ -23,30 +16,30 @@ export function readOriginal(documentsDir: string, doc: { filename: string; mime
 
 type LibraryMethods = Extract<keyof MethodHandlers, `library.${string}`>;
 
-export function libraryHandlers(engine: Engine): Pick<MethodHandlers, LibraryMethods> {
+export function libraryHandlers({ library, search, paths }: Pick<EngineServices, 'library' | 'search' | 'paths'>): Pick<MethodHandlers, LibraryMethods> {
   return {
     'library.list': () => {
-      const { repo } = engine.lib();
+      const { repo } = library.open();
       return { documents: repo.list(), corpusVersion: repo.corpusVersion() };
     },
     'library.document': ({ documentId }) => {
-      const { repo } = engine.lib();
+      const { repo } = library.open();
       const document = repo.get(documentId);
       if (!document) throw new BscError('NOT_FOUND', 'That document is not in the library.');
       return { document, pages: repo.pagesWithChunks(documentId) };
     },
-    'library.import': ({ sources, password }) => ({ jobs: engine.importFiles(sources, password) }),
-    'library.jobs': () => ({ jobs: engine.lib().queue.jobs() }),
-    'library.cancelImport': ({ jobId }) => ({ cancelled: engine.lib().queue.cancel(jobId) }),
-    'library.providePassword': ({ jobId, password }) => ({ job: engine.lib().queue.providePassword(jobId, password) }),
-    'library.delete': ({ documentId }) => ({ deleted: engine.deleteDocument(documentId) }),
-    'library.reindex': ({ documentId }) => ({ job: engine.reindexDocument(documentId) }),
-    'library.search': (input, ctx) => engine.search(input, ctx.signal),
+    'library.import': ({ sources, password }) => ({ jobs: library.importFiles(sources, password) }),
+    'library.jobs': () => ({ jobs: library.open().queue.jobs() }),
+    'library.cancelImport': ({ jobId }) => ({ cancelled: library.open().queue.cancel(jobId) }),
+    'library.providePassword': ({ jobId, password }) => ({ job: library.open().queue.providePassword(jobId, password) }),
+    'library.delete': ({ documentId }) => ({ deleted: library.deleteDocument(documentId) }),
+    'library.reindex': ({ documentId }) => ({ job: library.reindexDocument(documentId) }),
+    'library.search': (input, ctx) => search.librarySearch(input, ctx.signal),
     'library.original': ({ documentId }) => {
-      const document = engine.lib().repo.get(documentId);
+      const document = library.open().repo.get(documentId);
       if (!document) throw new BscError('NOT_FOUND', 'That document is not in the library.');
-      return readOriginal(engine.paths.documents, document);
+      return readOriginal(paths.documents, document);
     },
-    'library.loadSample': () => ({ jobs: engine.importFiles(sampleLibraryFiles(engine.sampleLibraryDir()).map((p) => ({ path: p }))) }),
+    'library.loadSample': () => ({ jobs: library.loadSample() }),
   };
 }

@@ -1,11 +1,11 @@
 import type { MethodHandlers } from '../dispatch';
-import type { Engine } from '../engine';
+import type { EngineServices } from '../services';
 
 type OperationMethods = Extract<keyof MethodHandlers, `operations.${string}`>;
 
-export function operationHandlers(engine: Engine): Pick<MethodHandlers, OperationMethods> {
+export function operationHandlers({ operations }: Pick<EngineServices, 'operations'>): Pick<MethodHandlers, OperationMethods> {
   return {
-    'operations.list': () => ({ operations: engine.operations().list() }),
-    'operations.cancel': ({ operationId }) => ({ cancelled: engine.operations().cancel(operationId) }),
+    'operations.list': () => ({ operations: operations.runner().list() }),
+    'operations.cancel': ({ operationId }) => ({ cancelled: operations.runner().cancel(operationId) }),
   };
 }

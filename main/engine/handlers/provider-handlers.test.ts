@@ -48,8 +48,8 @@ describe('secrets, provider tests and embedding stats on a real engine', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-providers-'));
     const dataDir = path.join(dir, 'data');
     // A real log file, so the test can grep it for keys.
-    engine = new Engine({ dataDir, log: createRotatingLog({ dir: path.join(dataDir, 'logs'), maxFileBytes: 1e7, retentionDays: 1 }) });
-    handlers = { ...engineHandlers(engine), ...providerHandlers(engine, { cohereBaseUrl: cohere.url, timeoutMs: 5_000 }) };
+    engine = new Engine({ dataDir, cohereBaseUrl: cohere.url, log: createRotatingLog({ dir: path.join(dataDir, 'logs'), maxFileBytes: 1e7, retentionDays: 1 }) });
+    handlers = { ...engineHandlers(engine), ...providerHandlers(engine.services, { cohereBaseUrl: cohere.url, timeoutMs: 5_000 }) };
   });
   afterAll(async () => {
     engine.close();
@@ -81,6 +81,9 @@ describe('secrets, provider tests and embedding stats on a real engine', () => {
   it('tests the chat provider: OK, a rejected key, an address nobody answers', async () => {
     expect(await call('providers.test', { target: 'chat' })).toMatchObject({ ok: true, value: { ok: true, detail: expect.stringMatching(/nothing|No language model/i) } });
     engine.updateSettings({ chat: { provider: 'anthropic', baseUrl: anthropic.url } });
+    // The key was saved while no chat provider was set (so for Anthropic's own API): not sent to the stand-in until entered for it.
+    expect(await call('providers.test', { target: 'chat' })).toMatchObject({ ok: true, value: { ok: false, detail: expect.stringContaining('was saved for https://api.anthropic.com') } });
+    await call('secrets.set', { name: 'anthropicApiKey', value: ANTHROPIC_KEY });
     const ok = await call('providers.test', { target: 'chat' });
     expect(ok).toMatchObject({ ok: true, value: { target: 'chat', ok: true, detail: expect.stringMatching(/^Anthropic answered with claude-\S+ in \d+ ms\.$/) } });
 
@@ -91,6 +94,7 @@ describe('secrets, provider tests and embedding stats on a real engine', () => {
 
     const down = `http://127.0.0.1:${await closedPort()}`;
     engine.updateSettings({ chat: { baseUrl: down } });
+    await call('secrets.set', { name: 'anthropicApiKey', value: ANTHROPIC_KEY });
     const unreachable = await call('providers.test', { target: 'chat' });
     expect(unreachable).toMatchObject({ ok: true, value: { ok: false, detail: expect.stringContaining(`Cannot reach ${down}`) } });
     engine.updateSettings({ chat: { provider: 'none', baseUrl: null } });
@@ -98,13 +102,16 @@ describe('secrets, provider tests and embedding stats on a real engine', () => {
 
   it('tests embeddings by embedding one text, and says where it could not reach', async () => {
     engine.updateSettings({ embeddings: { provider: 'openai', baseUrl: openai.url, model: 'text-embedding-3-small', dimensions: 64 } });
+    await call('secrets.set', { name: 'openaiApiKey', value: OPENAI_KEY });
     const ok = await call('providers.test', { target: 'embeddings' });
     expect(ok).toMatchObject({ ok: true, value: { ok: true, detail: expect.stringMatching(/^OpenAI returned a 64-dimension vector with text-embedding-3-small in \d+ ms\.$/) } });
     const down = `http://127.0.0.1:${await closedPort()}/v1`;
     engine.updateSettings({ embeddings: { baseUrl: down } });
+    await call('secrets.set', { name: 'openaiApiKey', value: OPENAI_KEY });
     const unreachable = await call('providers.test', { target: 'embeddings' });
     expect(unreachable).toMatchObject({ ok: true, value: { ok: false, detail: expect.stringContaining(`Cannot reach ${down}`) } });
     engine.updateSettings({ embeddings: { baseUrl: openai.url } });
+    await call('secrets.set', { name: 'openaiApiKey', value: OPENAI_KEY });
   });
 
   it('tests Cohere rerank, and names a rejected key', async () => {

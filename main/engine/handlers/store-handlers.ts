@@ -1,17 +1,17 @@
 import type { MethodHandlers } from '../dispatch';
-import type { Engine } from '../engine';
+import type { EngineServices } from '../services';
 
 type StoreMethods = Extract<keyof MethodHandlers, `store.${string}`>;
 
-export function storeHandlers(engine: Engine): Pick<MethodHandlers, StoreMethods> {
+export function storeHandlers({ stores, operations, settings }: Pick<EngineServices, 'stores' | 'operations' | 'settings'>): Pick<MethodHandlers, StoreMethods> {
   return {
-    'store.status': () => engine.stores().status(),
+    'store.status': () => stores.status(),
     'store.move': ({ mode }) => ({
-      operation: engine.operations().start('move-store', (ctx) => engine.stores().rebuildInto(mode, ctx), { exclusiveWith: ['rebuild-index', 'restore'] }),
+      operation: operations.runner().start('move-store', (ctx) => stores.rebuildInto(mode, ctx), { exclusiveWith: ['rebuild-index', 'restore'] }),
     }),
     'store.rebuild': () => ({
-      operation: engine.operations().start('rebuild-index', (ctx) => engine.stores().rebuildInto(engine.currentSettings().vectorStore.mode, ctx), { exclusiveWith: ['move-store', 'restore'] }),
+      operation: operations.runner().start('rebuild-index', (ctx) => stores.rebuildInto(settings.current().vectorStore.mode, ctx), { exclusiveWith: ['move-store', 'restore'] }),
     }),
-    'store.control': ({ action }) => engine.stores().control(action),
+    'store.control': ({ action }) => stores.control(action),
   };
 }

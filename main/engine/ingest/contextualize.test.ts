@@ -20,6 +20,8 @@ describe('contextual retrieval at import (Anthropic stand-in, real SDK)', () => 
     process.env.ANTHROPIC_API_KEY = 'sk-ant-context-test';
     engine = new Engine({ dataDir: path.join(dir, 'data'), log: silentLog });
     engine.updateSettings({ chat: { provider: 'anthropic', baseUrl: standin.url, contextualRetrieval: true } });
+    // Keys are bound to the endpoint they were entered for: the environment's key, entered again for the stand-in.
+    engine.useSecretStore(engine.secrets(), 'anthropicApiKey');
   });
   afterAll(async () => {
     delete process.env.ANTHROPIC_API_KEY;

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { Answer, AnswerSource, JudgeReport, Perspective } from '../../../../preload/contract';
 import type { StageStep } from './answer-stream';
 import { AnswerMarkdown } from './AnswerMarkdown';
-import { distinctPageText, sourceTitle } from './source-label';
+import { AnswerLabels, NotCoveredNotice } from './AnswerLabels';
+import { chipPageText, distinctPageText, sourceTitle } from './source-label';
 import { describeStageDetail } from './stage-detail';
 import type { AnswerView } from './thread-items';
 
@@ -26,13 +27,15 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
     const page = distinctPageText(t, s);
     return page ? t('answer.citation', { n, title: sourceTitle(s), page }) : t('answer.citationNoPage', { n, title: sourceTitle(s) });
   }, [byN, t]);
+  const citePage = useCallback((n: number) => { const s = byN.get(n); return s ? chipPageText(t, s) : null; }, [byN, t]);
   const onCite = useCallback((n: number) => { const s = byN.get(n); if (s) onOpenSource(view, s); }, [byN, onOpenSource, view]);
 
   const running = view.status === 'running';
   const stopped = view.error?.code === 'CANCELLED';
   const section = tab === 'all' ? null : view.sections.find((s) => s.perspective === tab) ?? null;
-  const showTabs = !running && view.sections.length > 0;
-  const perspectives = view.router?.perspectives ?? [];
+  const notCovered = view.kind === 'not-covered';
+  // Nearest material is not organised by perspective: that would present it as an answer.
+  const showTabs = !running && !notCovered && view.sections.length > 0;
 
   return (
     <article
@@ -42,13 +45,8 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
       data-status={view.status}
       data-kind={view.kind ?? ''}
     >
-      <div className="answer-labels">
-        {view.kind === 'extractive' && <span className="answer-label label-extractive" data-testid="extractive-label">{t('answer.extractive')}</span>}
-        {view.cached && <span className="answer-label label-cached" data-testid="cached-label">{t('answer.cached', { date: formatDate(view.cached.at, i18n.language) })}</span>}
-        {view.status === 'partial' && <span className="answer-label label-partial" data-testid="partial-label">{t('answer.partial')}</span>}
-        {view.judge?.refined && <span className="answer-label label-refined">{t('answer.refined')}</span>}
-        {!showTabs && perspectives.map((p) => <span key={p} className={`perspective-badge p-${p}`}>{t(`perspective.${p}`)}</span>)}
-      </div>
+      <AnswerLabels view={view} showPerspectives={!showTabs} formatDate={(iso) => formatDate(iso, i18n.language)} />
+      {notCovered && !running && <NotCoveredNotice count={view.sources.length} />}
 
       {(running || view.steps.length > 0) && <StageList steps={view.steps} router={view.router} running={running} />}
       {view.refining && <p className="answer-refining" role="status" data-testid="refining">{t('answer.refining')}</p>}
@@ -65,16 +63,17 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
       )}
 
       <div
-        className="answer-body"
+        className={notCovered ? 'answer-body nearest-material' : 'answer-body'}
         id={`${tabsId}-panel`}
         role={showTabs ? 'tabpanel' : undefined}
         aria-labelledby={showTabs ? `${tabsId}-${tab}` : undefined}
         aria-live={running ? 'off' : undefined}
         data-testid="answer-text"
       >
+        {notCovered && <h3 className="section-heading">{t('answer.nearestMaterial')}</h3>}
         {section && <h3 className="section-heading">{section.heading || t(`perspective.${section.perspective}`)}</h3>}
         {(section ? section.text : view.text)
-          ? <AnswerMarkdown text={section ? section.text : view.text} known={known} citeLabel={citeLabel} onCite={onCite} activeCite={activeSource} />
+          ? <AnswerMarkdown text={section ? section.text : view.text} known={known} citeLabel={citeLabel} onCite={onCite} activeCite={activeSource} citePage={citePage} />
           : !running && <p className="muted">{view.answer === null && view.error === null ? t('answer.interrupted') : t('answer.noText')}</p>}
       </div>
 
@@ -91,7 +90,7 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
 
       {view.sources.length > 0 && !running && (
         <details className="answer-sources" open={view.sources.length <= 8}>
-          <summary>{t('answer.sourcesCount', { count: view.sources.length })}</summary>
+          <summary>{notCovered ? `${t('answer.nearestMaterial')} (${view.sources.length})` : t('answer.sourcesCount', { count: view.sources.length })}</summary>
           <ol>
             {view.sources.map((s) => (
               <li key={s.n}>

@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import { CITATION_TAG, rehypeCitations } from './rehype-citations';
+import './chat.css';
 
 type Props = {
   text: string;
@@ -11,6 +12,8 @@ type Props = {
   onCite: (n: number) => void;
   /** The chip currently open in the source panel. */
   activeCite?: number | null;
+  /** The excerpt's page label(s) shown in the chip beside the number ("p. 7"), or null. */
+  citePage?: (n: number) => string | null;
 };
 
 /**
@@ -18,11 +21,12 @@ type Props = {
  * images show their alt text (no remote content), links open outside the app, and [n]
  * markers become buttons that open the source panel.
  */
-export const AnswerMarkdown = memo(function AnswerMarkdown({ text, known, citeLabel, onCite, activeCite = null }: Props) {
+export const AnswerMarkdown = memo(function AnswerMarkdown({ text, known, citeLabel, onCite, activeCite = null, citePage }: Props) {
   const rehypePlugins = useMemo(() => [[rehypeCitations, { known }] as [typeof rehypeCitations, { known: ReadonlySet<number> }]], [known]);
   const components = useMemo<Components>(() => ({
     [CITATION_TAG]: ({ node }) => {
       const n = Number(node?.properties?.dataCitation);
+      const page = citePage?.(n) ?? null;
       return (
         <button
           type="button"
@@ -35,12 +39,13 @@ export const AnswerMarkdown = memo(function AnswerMarkdown({ text, known, citeLa
           onClick={() => onCite(n)}
         >
           {n}
+          {page && <span className="cite-page" data-testid="citation-page">{page}</span>}
         </button>
       );
     },
     img: ({ alt }) => (alt ? <span className="md-img-alt">{alt}</span> : null),
     a: ({ href, children }) => <a href={href} target="_blank" rel="noopener noreferrer">{children}</a>,
-  }), [activeCite, citeLabel, onCite]);
+  }), [activeCite, citeLabel, onCite, citePage]);
   return (
     <div className="answer-markdown">
       <Markdown skipHtml rehypePlugins={rehypePlugins} components={components}>{text}</Markdown>

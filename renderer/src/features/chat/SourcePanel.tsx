@@ -1,14 +1,14 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnswerSource, MethodOutput } from '../../../../preload/contract';
 import { api } from '../../lib/api';
-import { locatePassage, reflowPageText } from './passage';
-import { sourcePageText, sourceTitle } from './source-label';
+import { SourceBody } from './SourceBody';
+import { excerptOf, sourcePageText, sourceTitle } from './source-label';
 
 type Loaded = MethodOutput<'chat.source'>;
 type State = { kind: 'loading' } | { kind: 'loaded'; value: Loaded } | { kind: 'missing'; message: string };
 
-/** The page a citation points to, with the cited passage marked and scrolled into view. */
+/** What a citation points to: the PDF page itself (or the formatted section) with the excerpt marked. */
 export function SourcePanel({ source, onClose }: { source: AnswerSource; onClose: () => void }) {
   const { t } = useTranslation('chat');
   const [state, setState] = useState<State>({ kind: 'loading' });
@@ -33,9 +33,9 @@ export function SourcePanel({ source, onClose }: { source: AnswerSource; onClose
 
   const doc = state.kind === 'loaded' ? state.value.document : null;
   const title = doc ? doc.title?.trim() || doc.filename : sourceTitle(source);
-  const pageLabel = state.kind === 'loaded'
-    ? sourcePageText(t, { pageLabel: state.value.page.label, pageStart: state.value.page.pageNo, pageEnd: state.value.page.pageNo })
-    : sourcePageText(t, source);
+  // The excerpt's own page label(s), the same text as the chip beside the citation.
+  const pageLabel = sourcePageText(t, source);
+  const excerpt = excerptOf(source);
 
   return (
     <aside
@@ -59,43 +59,10 @@ export function SourcePanel({ source, onClose }: { source: AnswerSource; onClose
         <>
           <p className="notice">{t('source.missing')}</p>
           <p className="muted small-text">{state.message}</p>
-          <blockquote className="source-quote" data-testid="source-quote">{source.quote}</blockquote>
+          <blockquote className="source-quote" data-testid="source-quote">{excerpt}</blockquote>
         </>
       )}
-      {state.kind === 'loaded' && <PageWithPassage loaded={state.value} source={source} />}
+      {state.kind === 'loaded' && <SourceBody loaded={state.value} source={source} excerpt={excerpt} />}
     </aside>
-  );
-}
-
-function PageWithPassage({ loaded, source }: { loaded: Loaded; source: AnswerSource }) {
-  const { t } = useTranslation('chat');
-  const container = useRef<HTMLDivElement>(null);
-  const mark = useRef<HTMLElement>(null);
-  const text = loaded.page.text;
-  const range = useMemo(() => locatePassage(loaded.page, source.chunkId, loaded.chunkText), [loaded, source.chunkId]);
-  const shown = useMemo(() => reflowPageText(text), [text]);
-
-  useEffect(() => {
-    const box = container.current;
-    const m = mark.current;
-    if (!box || !m) return;
-    // Scroll the page text only (not the whole window): the passage in the middle of the panel.
-    box.scrollTop = Math.max(0, m.offsetTop - box.clientHeight / 3);
-  }, [range, loaded]);
-
-  return (
-    <>
-      {!range && <p className="notice">{t('source.notOnPage')}</p>}
-      <div className="source-page-text" ref={container} data-testid="source-page-text" tabIndex={0} aria-label={t('source.panel')}>
-        {range ? (
-          <>
-            {shown.slice(0, range.start)}
-            <mark ref={mark} data-testid="source-passage">{shown.slice(range.start, range.end)}</mark>
-            {shown.slice(range.end)}
-          </>
-        ) : shown}
-      </div>
-      {!range && <blockquote className="source-quote" data-testid="source-quote">{loaded.chunkText || source.quote}</blockquote>}
-    </>
   );
 }

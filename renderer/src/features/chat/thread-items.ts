@@ -24,7 +24,7 @@ export type AnswerView = {
 
 export type ThreadItem = { kind: 'question'; key: string; text: string } | { kind: 'answer'; key: string; view: AnswerView };
 
-const STAGES: readonly string[] = ['cache', 'condense', 'route', 'retrieve', 'specialist', 'synthesize', 'judge', 'refine'];
+const STAGES: readonly string[] = ['cache', 'condense', 'route', 'retrieve', 'abstain', 'specialist', 'synthesize', 'judge', 'refine'];
 const PERSPECTIVES: readonly string[] = ['financial', 'customer', 'process', 'learning'];
 
 /** A stored answer keeps per-stage timings ("route", "specialist:financial"…): shown as the finished steps they were. */

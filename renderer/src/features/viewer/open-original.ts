@@ -1,0 +1,36 @@
+// "Open the original": the desktop app hands the stored file to the OS viewer (the preload's
+// bscFiles.openOriginal, added by the desktop shell); the browser downloads it as a Blob.
+import { type LoadedOriginal, fetchOriginal } from './pdf-loader';
+
+type DesktopReply = { ok: true; value: { opened: boolean; detail: string } } | { ok: false; error: { message: string } };
+type DesktopFiles = { openOriginal?: (input: { documentId: string }) => Promise<DesktopReply> };
+
+function desktopOpener(): DesktopFiles['openOriginal'] | null {
+  const files = (window as unknown as { bscFiles?: DesktopFiles }).bscFiles;
+  return typeof files?.openOriginal === 'function' ? files.openOriginal.bind(files) : null;
+}
+
+/** 'desktop' when the OS will open the file, 'download' when the browser saves it. */
+export function originalOpenMode(): 'desktop' | 'download' {
+  return desktopOpener() ? 'desktop' : 'download';
+}
+
+export async function openOriginal(documentId: string, loaded?: LoadedOriginal): Promise<void> {
+  const desktop = desktopOpener();
+  if (desktop) {
+    // The preload replies as the contract does (preload/desktop-contract.ts); a refusal becomes an error here.
+    const r = await desktop({ documentId });
+    if (!r.ok) throw new Error(r.error.message);
+    if (!r.value.opened) throw new Error(r.value.detail);
+    return;
+  }
+  const original = loaded ?? (await fetchOriginal(documentId));
+  const url = URL.createObjectURL(new Blob([original.bytes as BlobPart], { type: original.mime || 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = original.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

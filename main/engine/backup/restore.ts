@@ -11,6 +11,7 @@ import { BscError, throwIfCancelled } from '../errors';
 import { mergeSettings } from '../settings/settings-file';
 import { addPointsSync, dropEmbeddedIndexSync } from '../vectorstore/embedded';
 import type { VectorPoint } from '../vectorstore/port';
+import { countDenseVectors } from '../vectorstore/dense-index';
 import { type ProgressContext, createBackup, EMBEDDING_CACHE_ENTRY, SETTINGS_ENTRY, DOCUMENTS_PREFIX } from './backup';
 import { backupStatePath, recordVerification } from './backup-state';
 import { extractBackup } from './extract';
@@ -381,8 +382,7 @@ async function rebuildVectorIndexIfNeeded(engine: RestoreEngine, manifest: Backu
     const dims = await embedder.provider.resolveDimensions({ signal });
     const recorded = db.prepare(`SELECT value FROM library_meta WHERE key = 'vector_dims'`).pluck().get() as string | undefined;
     const chunks = db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
-    const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'chunk_vectors'`).get() !== undefined;
-    const vectors = hasTable ? (db.prepare('SELECT count(*) FROM chunk_vectors').pluck().get() as number) : 0;
+    const vectors = countDenseVectors(db);
     if (Number(recorded) === dims && vectors >= chunks && manifest.vectorStore.mode === 'embedded') return 'kept';
     dropEmbeddedIndexSync(db);
     const rows = db.prepare('SELECT id, document_id, text, context, lang, perspectives FROM chunks ORDER BY id').all() as Array<{

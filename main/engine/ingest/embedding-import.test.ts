@@ -36,7 +36,7 @@ describe('import with an embedding provider (OpenAI-compatible stand-in, real SD
     expect(calls).toBeGreaterThan(0);
     const db = engine.database();
     const chunks = (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
-    expect((db.prepare('SELECT count(*) AS n FROM chunk_vectors').get() as { n: number }).n).toBe(chunks);
+    expect((db.prepare('SELECT count(*) AS n FROM chunk_embeddings').get() as { n: number }).n).toBe(chunks);
 
     // The same files again: recognised by content, nothing extracted, nothing embedded.
     const again = await settle(engine.importFiles(files.map((p) => ({ path: p }))));
@@ -53,7 +53,7 @@ describe('import with an embedding provider (OpenAI-compatible stand-in, real SD
     const back = await settle(engine.importFiles([{ path: files.find((f) => path.basename(f) === doc.filename)! }]));
     expect(back[0]!.state).toBe('done');
     expect(standin.stats.embeddingCalls).toBe(calls);
-    expect((db.prepare('SELECT count(*) AS n FROM chunk_vectors').get() as { n: number }).n).toBe((db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n);
+    expect((db.prepare('SELECT count(*) AS n FROM chunk_embeddings').get() as { n: number }).n).toBe((db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n);
   });
 
   it('searches in hybrid mode with the same provider, and in BM25 when asked', async () => {

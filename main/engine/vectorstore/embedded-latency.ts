@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { openAppDatabase, type AppDatabase } from '../db/open';
@@ -21,10 +22,14 @@ export interface EmbeddedLatencyReport {
   bm25: LatencyStats;
   hybrid: LatencyStats;
   dense: LatencyStats;
-  /** The bare sqlite-vec KNN statement on the same vectors: the floor under `dense` and `hybrid`. */
+  /** Exact float KNN by sqlite-vec (a vec0 table of the same vectors, as the store used before 0008). */
   rawKnn: LatencyStats;
   /** retrieve() in BM25 mode, joins and snippets included: the offline search path. */
   retrieveBm25: LatencyStats;
+  /** retrieve() hybrid, the question's vector given: the interactive search path. */
+  retrieveHybrid: LatencyStats;
+  /** Share of the exact float top-k (rawKnn) that the quantised dense search returns. */
+  recallAtK: number;
 }
 
 function stats(samples: number[]): LatencyStats {
@@ -35,7 +40,7 @@ function stats(samples: number[]): LatencyStats {
 }
 
 /** A deterministic generator, so two runs measure the same data. */
-function xorshift(seed: number): () => number {
+export function xorshift(seed: number): () => number {
   let x = seed | 0 || 1;
   return () => {
     x ^= x << 13;
@@ -89,6 +94,23 @@ export function writeSyntheticChunks(db: AppDatabase, n: number, draws: ReturnTy
 }
 
 /**
+ * The exact float baseline: the same vectors in a sqlite-vec vec0 table (the embedded store's
+ * layout before migration 0008), searched by its brute-force KNN. Returns that statement.
+ */
+export function floatKnnTable(db: AppDatabase, dims: number): Database.Statement {
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.float_knn USING vec0(chunk_id integer primary key, embedding float[${dims}] distance_metric=cosine)`);
+  const copied = (db.prepare('SELECT count(*) FROM temp.float_knn').pluck().get() as number) > 0;
+  if (!copied) {
+    const insert = db.prepare('INSERT INTO temp.float_knn (chunk_id, embedding) VALUES (?, ?)');
+    const rows = db.prepare('SELECT chunk_id, vector FROM chunk_embeddings').raw().all() as Array<[number, Buffer]>;
+    db.transaction(() => {
+      for (const [id, blob] of rows) insert.run(BigInt(id), blob);
+    })();
+  }
+  return db.prepare('SELECT chunk_id, distance FROM temp.float_knn WHERE embedding MATCH ? AND k = ?');
+}
+
+/**
  * Builds a temporary library of `chunks` chunks with random unit vectors and Zipf-distributed
  * words, then times BM25, dense, hybrid and the raw sqlite-vec KNN on it. For the bench.
  */
@@ -107,25 +129,32 @@ export async function measureEmbeddedLatency(opts: { chunks?: number; dimensions
     const buildMs = Math.round(performance.now() - started);
 
     const store = createEmbeddedStore(db, { dimensions: dims });
-    const rawKnn = db.prepare('SELECT chunk_id, distance FROM chunk_vectors WHERE embedding MATCH ? AND k = ?');
-    const samples = { bm25: [] as number[], hybrid: [] as number[], dense: [] as number[], rawKnn: [] as number[], retrieveBm25: [] as number[] };
-    const time = async (into: number[], work: () => unknown) => {
+    const rawKnn = floatKnnTable(db, dims);
+    const samples = { bm25: [] as number[], hybrid: [] as number[], dense: [] as number[], rawKnn: [] as number[], retrieveBm25: [] as number[], retrieveHybrid: [] as number[] };
+    const time = async <T>(into: number[], work: () => T | Promise<T>): Promise<T> => {
       const t = performance.now();
-      await work();
+      const out = await work();
       into.push(performance.now() - t);
+      return out;
     };
+    let found = 0;
     for (let i = 0; i < queries; i++) {
       const terms = draws.terms();
       const v = draws.vector();
-      await time(samples.rawKnn, () => rawKnn.all(Buffer.from(v.buffer), k));
-      await time(samples.dense, () => store.query({ mode: 'dense', vector: v, k }));
+      const exact = await time(samples.rawKnn, () => rawKnn.all(Buffer.from(v.buffer), k) as Array<{ chunk_id: number }>);
+      const dense = await time(samples.dense, () => store.query({ mode: 'dense', vector: v, k }));
+      const truth = new Set(exact.map((r) => r.chunk_id));
+      found += dense.filter((h) => truth.has(h.chunkId)).length;
       await time(samples.bm25, () => store.query({ mode: 'bm25', terms, k }));
       await time(samples.hybrid, () => store.query({ mode: 'hybrid', vector: v, terms, k }));
       await time(samples.retrieveBm25, () => retrieve({ db, store, embed: null, libraryLangs: [] }, { query: terms, k, mode: 'bm25' }));
+      await time(samples.retrieveHybrid, () => retrieve({ db, store, embed: async () => [v], libraryLangs: [] }, { query: terms, k, mode: 'hybrid' }));
     }
     return {
       chunks: n, dimensions: dims, queries, k, buildMs,
-      bm25: stats(samples.bm25), hybrid: stats(samples.hybrid), dense: stats(samples.dense), rawKnn: stats(samples.rawKnn), retrieveBm25: stats(samples.retrieveBm25),
+      bm25: stats(samples.bm25), hybrid: stats(samples.hybrid), dense: stats(samples.dense), rawKnn: stats(samples.rawKnn),
+      retrieveBm25: stats(samples.retrieveBm25), retrieveHybrid: stats(samples.retrieveHybrid),
+      recallAtK: Math.round((found / (queries * k)) * 1000) / 1000,
     };
   } finally {
     db.close();

@@ -68,7 +68,7 @@ describe('embedded store specifics', () => {
       expect(await store.count()).toBe(corpus.length);
       db.transaction(() => deleteDocumentVectorsSync(db, 'doc-b'))();
       expect(await store.count()).toBe(corpus.filter((c) => c.documentId !== 'doc-b').length);
-      expect((db.prepare('SELECT count(*) AS n FROM chunk_vectors').get() as { n: number }).n).toBe(corpus.filter((c) => c.documentId !== 'doc-b').length);
+      expect((db.prepare('SELECT count(*) AS n FROM chunk_embeddings').get() as { n: number }).n).toBe(corpus.filter((c) => c.documentId !== 'doc-b').length);
     })();
   });
 
@@ -76,7 +76,7 @@ describe('embedded store specifics', () => {
     const store = createEmbeddedStore(db);
     await store.add(contractCorpus().map((c) => ({ ...c, vector: null })));
     expect(await store.count()).toBe(12);
-    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'chunk_vectors'`).get()).toBeUndefined();
+    expect(db.prepare('SELECT count(*) AS n FROM chunk_embeddings').get()).toEqual({ n: 0 });
     expect((await store.query({ mode: 'hybrid', vector: new Float32Array(8).fill(1), terms: 'relatori', k: 5 })).map((h) => h.chunkId).sort()).toEqual([101, 102]);
   });
 });

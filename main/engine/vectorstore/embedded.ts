@@ -3,29 +3,30 @@ import { Perspective } from '../../../preload/contract';
 import { BscError, throwIfCancelled } from '../errors';
 import { fuseByReciprocalRank } from '../retrieval/fusion';
 import { ftsMatchQuery } from '../retrieval/analyze';
+import {
+  VECTOR_DIMS_KEY, deleteDenseVector, deleteDocumentDenseVectors, denseSearch, dimensionsMismatch,
+  dropDenseTables, ensureDenseTable, tableExists, writeDenseVector,
+} from './dense-index';
 import { DEFAULT_RRF_K, filterMatchesNothing, hybridCandidateLimit } from './port';
 import type { VectorFilter, VectorHit, VectorPoint, VectorStore } from './port';
 
 /**
- * The embedded store: a sqlite-vec `vec0` table for dense vectors and the library's own FTS5
- * table (`chunks_fts`, written by the import with the document) for BM25, in the app database.
+ * The embedded store: int8-quantised dense vectors re-scored with their floats (dense-index.ts)
+ * and the library's own FTS5 table (`chunks_fts`, written by the import with the document) for
+ * BM25, in the app database.
  *
  * - `chunk_filters` holds one row per point (document, language, perspectives as a bitmask), so
- *   dense filters are applied in SQL before the KNN. A point without a vector has a row here only.
+ *   dense filters are applied in SQL before the scan. A point without a vector has a row here only.
  * - BM25 searches the library's FTS table, not the store's points: `add` ignores `terms` (the FTS
  *   row is written with the document), and delete/drop leave BM25 untouched — the offline search
  *   works whatever state the derived index is in. Document and language filters read `chunks`;
  *   the perspective filter reads `chunk_filters`, so it needs the chunk to have been added
  *   (the import should add every chunk, with a null vector when there is no embedder).
- * - The vec0 table is created on the first vector; its dimensions are kept in library_meta
+ * - The vector table is created on the first vector; its dimensions are kept in library_meta
  *   (`vector_dims`), and a vector of other dimensions is refused: the index must be rebuilt.
  */
 
 type Db = Database.Database;
-
-const VECTOR_DIMS_KEY = 'vector_dims';
-/** sqlite-vec refuses k above 4096 in one KNN query. */
-const MAX_KNN = 4096;
 
 const perspectiveBits: Record<Perspective, number> = Object.fromEntries(Perspective.options.map((p, i) => [p, 1 << i])) as Record<Perspective, number>;
 
@@ -54,27 +55,16 @@ function filterParams(filter: VectorFilter | undefined): FilterParams | null {
   };
 }
 
-interface VectorStatements {
-  dims: number;
-  knn: Database.Statement;
-  knnFiltered: Database.Statement;
-  insert: Database.Statement;
-  deleteOne: Database.Statement;
-  deleteDocument: Database.Statement;
-  count: Database.Statement;
-}
-
 interface StoreStatements {
   upsertFilter: Database.Statement;
   deleteFilter: Database.Statement;
   deleteDocumentFilters: Database.Statement;
+  allowedChunks: Database.Statement;
   bm25: Database.Statement;
   bm25Filtered: Database.Statement;
   docFreq: Database.Statement;
   chunkCount: Database.Statement;
   count: Database.Statement;
-  /** Prepared once the vec0 table exists. */
-  vectors: VectorStatements | null;
   /** Created or extended inside a transaction that has not been seen committed yet. */
   provisional: boolean;
 }
@@ -88,19 +78,18 @@ function statementsOf(db: Db): StoreStatements {
   if (s?.provisional) {
     // Tables created inside a transaction vanish if it rolls back: check until one has committed.
     if (!tableExists(db, 'chunk_filters')) s = undefined;
-    else {
-      if (s.vectors && !tableExists(db, 'chunk_vectors')) s.vectors = null;
-      if (!db.inTransaction) s.provisional = false;
-    }
+    else if (!db.inTransaction) s.provisional = false;
   }
   if (s) return s;
-  db.exec(`CREATE TABLE IF NOT EXISTS chunk_filters (
+  if (!db.readonly) {
+    db.exec(`CREATE TABLE IF NOT EXISTS chunk_filters (
       chunk_id     INTEGER PRIMARY KEY,
       document_id  TEXT NOT NULL,
       lang         TEXT,
       perspectives INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS chunk_filters_document ON chunk_filters(document_id);`);
+  }
   const bm25Sql = (filtered: boolean) =>
     filtered
       ? `SELECT chunks_fts.rowid AS chunk_id, bm25(chunks_fts) AS rank, chunks_fts.terms AS terms
@@ -118,71 +107,16 @@ function statementsOf(db: Db): StoreStatements {
       ON CONFLICT (chunk_id) DO UPDATE SET document_id = excluded.document_id, lang = excluded.lang, perspectives = excluded.perspectives`),
     deleteFilter: db.prepare('DELETE FROM chunk_filters WHERE chunk_id = ?'),
     deleteDocumentFilters: db.prepare('DELETE FROM chunk_filters WHERE document_id = ?'),
+    allowedChunks: db.prepare(`SELECT chunk_id FROM chunk_filters WHERE ${FILTER_CONDITION}`).pluck(),
     bm25: db.prepare(bm25Sql(false)),
     bm25Filtered: db.prepare(bm25Sql(true)),
     count: db.prepare('SELECT count(*) AS n FROM chunk_filters'),
     docFreq: db.prepare('SELECT doc FROM temp.chunks_fts_vocab WHERE term = ?'),
     chunkCount: db.prepare('SELECT count(*) AS n FROM chunks'),
-    vectors: null,
     provisional: db.inTransaction,
   };
   prepared.set(db, s);
-  const dims = recordedDims(db);
-  if (dims !== null && tableExists(db, 'chunk_vectors')) s.vectors = prepareVectorStatements(db, dims);
   return s;
-}
-
-function recordedDims(db: Db): number | null {
-  const row = db.prepare(`SELECT value FROM library_meta WHERE key = ?`).get(VECTOR_DIMS_KEY) as { value: string } | undefined;
-  return row ? Number(row.value) : null;
-}
-
-function tableExists(db: Db, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
-
-function prepareVectorStatements(db: Db, dims: number): VectorStatements {
-  const knn = (filtered: boolean) => `
-    SELECT chunk_id, distance FROM chunk_vectors
-    WHERE embedding MATCH @vector AND k = @k
-    ${filtered ? `AND chunk_id IN (SELECT chunk_id FROM chunk_filters WHERE ${FILTER_CONDITION})` : ''}
-    ORDER BY distance`;
-  return {
-    dims,
-    knn: db.prepare(knn(false)),
-    knnFiltered: db.prepare(knn(true)),
-    insert: db.prepare('INSERT INTO chunk_vectors (chunk_id, embedding) VALUES (?, ?)'),
-    deleteOne: db.prepare('DELETE FROM chunk_vectors WHERE chunk_id = ?'),
-    deleteDocument: db.prepare('DELETE FROM chunk_vectors WHERE chunk_id IN (SELECT chunk_id FROM chunk_filters WHERE document_id = ?)'),
-    count: db.prepare('SELECT count(*) AS n FROM chunk_vectors'),
-  };
-}
-
-function dimensionsMismatch(indexDims: number, given: number): BscError {
-  return new BscError(
-    'BAD_INPUT',
-    `The vector index holds ${indexDims}-dimensional vectors but the embedding model gives ${given}; rebuild the index to use this model.`,
-    { indexDimensions: indexDims, givenDimensions: given, action: 'rebuild-index' },
-  );
-}
-
-/** The vec0 table, created for `dims` on first use; a different `dims` later is refused. */
-function vectorStatementsFor(db: Db, s: StoreStatements, dims: number): VectorStatements {
-  if (s.vectors) {
-    if (s.vectors.dims !== dims) throw dimensionsMismatch(s.vectors.dims, dims);
-    return s.vectors;
-  }
-  const recorded = recordedDims(db);
-  if (recorded !== null && recorded !== dims && tableExists(db, 'chunk_vectors')) throw dimensionsMismatch(recorded, dims);
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS chunk_vectors USING vec0(chunk_id integer primary key, embedding float[${dims}] distance_metric=cosine)`);
-  db.prepare(`INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(VECTOR_DIMS_KEY, String(dims));
-  s.vectors = prepareVectorStatements(db, dims);
-  s.provisional ||= db.inTransaction;
-  return s.vectors;
-}
-
-function vectorBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 /**
@@ -191,24 +125,24 @@ function vectorBlob(v: Float32Array): Buffer {
  */
 export function addPointsSync(db: Db, points: readonly VectorPoint[]): void {
   const s = statementsOf(db);
+  const dims = points.find((p) => p.vector)?.vector?.length;
+  if (dims !== undefined) ensureDenseTable(db, dims);
   for (const p of points) {
     s.upsertFilter.run(p.chunkId, p.documentId, p.lang, perspectiveMask(p.perspectives));
-    // vec0 has no upsert: delete then insert. Its primary key must be bound as an integer.
-    const id = BigInt(p.chunkId);
     if (p.vector) {
-      const v = vectorStatementsFor(db, s, p.vector.length);
-      v.deleteOne.run(id);
-      v.insert.run(id, vectorBlob(p.vector));
+      if (p.vector.length !== dims) throw dimensionsMismatch(dims ?? 0, p.vector.length);
+      writeDenseVector(db, p.chunkId, p.vector);
     } else {
-      s.vectors?.deleteOne.run(id);
+      deleteDenseVector(db, p.chunkId);
     }
   }
+  s.provisional ||= db.inTransaction;
 }
 
 /** Removes a document's points; for use inside the caller's transaction that deletes the document. */
 export function deleteDocumentVectorsSync(db: Db, documentId: string): void {
   const s = statementsOf(db);
-  s.vectors?.deleteDocument.run(documentId);
+  deleteDocumentDenseVectors(db, documentId);
   s.deleteDocumentFilters.run(documentId);
 }
 
@@ -216,7 +150,7 @@ export function deleteDocumentVectorsSync(db: Db, documentId: string): void {
 export function deleteChunkVectorsSync(db: Db, chunkIds: readonly number[]): void {
   const s = statementsOf(db);
   for (const chunkId of chunkIds) {
-    s.vectors?.deleteOne.run(BigInt(chunkId));
+    deleteDenseVector(db, chunkId);
     s.deleteFilter.run(chunkId);
   }
 }
@@ -224,7 +158,8 @@ export function deleteChunkVectorsSync(db: Db, chunkIds: readonly number[]): voi
 /** Drops the derived tables and the recorded dimensions; the next add creates them afresh. */
 export function dropEmbeddedIndexSync(db: Db): void {
   db.transaction(() => {
-    db.exec('DROP TABLE IF EXISTS chunk_vectors; DROP TABLE IF EXISTS chunk_filters;');
+    dropDenseTables(db);
+    if (tableExists(db, 'chunk_filters')) db.exec('DELETE FROM chunk_filters');
     db.prepare('DELETE FROM library_meta WHERE key = ?').run(VECTOR_DIMS_KEY);
   })();
   prepared.delete(db);
@@ -282,12 +217,9 @@ export function createEmbeddedStore(db: Db, opts: EmbeddedStoreOptions = {}): Ve
   function dense(vector: Float32Array, k: number, filter: VectorFilter | undefined): VectorHit[] {
     checkDims(vector);
     const s = statementsOf(db);
-    if (!s.vectors) return [];
-    if (s.vectors.dims !== vector.length) throw dimensionsMismatch(s.vectors.dims, vector.length);
     const params = filterParams(filter);
-    const args = { vector: vectorBlob(vector), k: Math.min(k, MAX_KNN) };
-    const rows = (params ? s.vectors.knnFiltered.all({ ...args, ...params }) : s.vectors.knn.all(args)) as Array<{ chunk_id: number; distance: number }>;
-    return rows.map((r) => ({ chunkId: r.chunk_id, score: 1 - r.distance }));
+    const allowed = params ? new Set(s.allowedChunks.all(params) as number[]) : null;
+    return denseSearch(db, vector, k, allowed);
   }
 
   function bm25(terms: string, k: number, filter: VectorFilter | undefined): VectorHit[] {

@@ -9,7 +9,7 @@ import { BscError } from '../errors';
 import type { Logger } from '../observability/log';
 import { type IndexDeps, type IndexProgress, indexDocument } from './index-document';
 
-const SUPPORTED = new Set(['.pdf', '.md', '.markdown', '.txt', '.text', '.docx']);
+const SUPPORTED = new Set(['.pdf', '.md', '.markdown', '.txt', '.text', '.docx', '.png', '.jpg', '.jpeg']);
 const PROGRESS_EVERY_MS = 150;
 
 interface JobRow {

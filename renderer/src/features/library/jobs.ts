@@ -57,7 +57,7 @@ export function newlyFinished(before: ReadonlyMap<string, ImportJob>, after: Rea
 
 const importable = /\.(pdf|md|markdown|txt|docx)$/i;
 
-export const importAccept = '.pdf,.md,.markdown,.txt,.docx';
+export const importAccept = '.pdf,.md,.markdown,.txt,.docx,.png,.jpg,.jpeg';
 
 export function isImportable(filename: string): boolean {
   return importable.test(filename);

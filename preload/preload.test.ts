@@ -1,9 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNEL, channelFor, methodNames } from './contract';
+import { type BscFiles, desktopChannelFor, desktopMethodNames } from './desktop-contract';
 
 const exposed: Record<string, unknown> = {};
 const invoke = vi.fn(async (channel: string, input: unknown) => ({ ok: true, value: { channel, input } }));
 const handlers: Array<(e: unknown, event: unknown) => void> = [];
+// A fake webUtils: Electron's returns the on-disk path of a File the user dropped or picked.
+const onDisk = new WeakMap<object, string>();
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed[key] = api; } },
   ipcRenderer: {
@@ -11,6 +14,7 @@ vi.mock('electron', () => ({
     on: (_ch: string, h: (e: unknown, event: unknown) => void) => { handlers.push(h); },
     removeListener: (_ch: string, h: (e: unknown, event: unknown) => void) => { handlers.splice(handlers.indexOf(h), 1); },
   },
+  webUtils: { getPathForFile: (file: object) => onDisk.get(file) ?? '' },
 }));
 
 describe('preload builds window.bsc from the contract', () => {
@@ -33,5 +37,26 @@ describe('preload builds window.bsc from the contract', () => {
     off();
     expect(handlers).toHaveLength(0);
     expect(EVENT_CHANNEL).toBe('bsc:event');
+  });
+});
+
+describe('preload exposes files from the OS as window.bscFiles', () => {
+  it('gives a dropped File its path on disk through webUtils, and "" for a File that is not on disk', async () => {
+    await import('./index');
+    const files = exposed.bscFiles as BscFiles;
+    const dropped = new File(['%PDF-1.4'], 'mapa.pdf', { type: 'application/pdf' });
+    onDisk.set(dropped, '/home/ana/clientes/mapa.pdf');
+    expect(files.pathForFile(dropped)).toBe('/home/ana/clientes/mapa.pdf');
+    expect(files.pathForFile(new File(['x'], 'pasted.txt'))).toBe('');
+  });
+
+  it('sends every desktop method to main on its own channel', async () => {
+    await import('./index');
+    const files = exposed.bscFiles as unknown as Record<string, (input?: unknown) => Promise<unknown>>;
+    for (const name of desktopMethodNames) {
+      await files[name]!({ probe: name });
+      expect(invoke).toHaveBeenLastCalledWith(desktopChannelFor(name), { probe: name });
+    }
+    expect(desktopMethodNames.sort()).toEqual(['openOriginal', 'pickImport', 'pickRestoreFile', 'saveBackupAs']);
   });
 });

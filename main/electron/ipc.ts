@@ -13,16 +13,22 @@ export interface WebContentsSender {
 
 export type CallEngine = (method: string, input: unknown) => Promise<Reply<unknown>>;
 
+/** Whether an IPC event comes from our own page (window-security.ts's isTrustedSender in the app). */
+export type TrustSender = (event: unknown) => boolean;
+
 /** Methods main answers itself (e.g. `secrets.set`, so a plain key never reaches the engine's files); input already validated. */
 export type MainOverrides = Partial<Record<MethodName, (input: unknown) => Promise<Reply<unknown>>>>;
 
-/** One ipcMain handler per contract method; inputs validated here, where they enter main. */
-export function registerContractHandlers(ipcMain: IpcMainLike, callEngine: CallEngine, overrides: MainOverrides = {}): string[] {
+export const UNTRUSTED_SENDER: Reply<never> = { ok: false, error: { code: 'UNAUTHORIZED', message: 'This page may not call the app.' } };
+
+/** One ipcMain handler per contract method; the sender checked and the input validated here, where they enter main. */
+export function registerContractHandlers(ipcMain: IpcMainLike, callEngine: CallEngine, trust: TrustSender, overrides: MainOverrides = {}): string[] {
   const channels: string[] = [];
   for (const name of methodNames) {
     const channel = channelFor(name);
     const override = overrides[name];
-    ipcMain.handle(channel, async (_event, input) => {
+    ipcMain.handle(channel, async (event, input) => {
+      if (!trust(event)) return UNTRUSTED_SENDER;
       const checked = parseInput(name, input);
       if (!checked.ok) return checked;
       return override ? override(checked.value) : callEngine(name, input);

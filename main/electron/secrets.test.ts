@@ -138,7 +138,7 @@ describe('secrets.set is answered in main, never forwarded to the engine', () =>
     const handlers = new Map<string, (e: unknown, input: unknown) => Promise<unknown>>();
     const engine = vi.fn(async () => ({ ok: true as const, value: 'engine' }));
     const override = vi.fn(async () => ({ ok: true as const, value: 'main' }));
-    registerContractHandlers({ handle: (ch, fn) => { handlers.set(ch, fn); } }, engine, { 'secrets.set': override });
+    registerContractHandlers({ handle: (ch, fn) => { handlers.set(ch, fn); } }, engine, () => true, { 'secrets.set': override });
     const set = handlers.get(channelFor('secrets.set'))!;
     expect(await set({}, { name: 'nope', value: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(await set({}, { name: 'openaiApiKey', value: KEY })).toEqual({ ok: true, value: 'main' });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupEntry, MethodOutput, Operation } from '../../../../preload/contract';
 import { api } from '../../lib/api';
+import { importSourceFor } from '../../lib/files';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { useSettings } from '../../lib/use-settings';
 
@@ -14,14 +15,10 @@ type RestoreSource = { label: string; input: { path: string } | { uploadId: stri
 
 const kindOf = (filename: string) => (filename.endsWith('-before-restore.bscbackup') ? 'safety' : filename.endsWith('-auto.bscbackup') ? 'scheduled' : 'manual');
 
-/** Uploads a dropped or picked backup in browser mode; in the desktop app the file's own path is used. */
+/** A dropped or picked backup: its own path in the desktop app, an upload in browser mode (lib/files.ts). */
 async function restoreSourceFor(file: File): Promise<RestoreSource> {
-  const local = window.bscFiles?.pathForFile(file);
-  if (local) return { label: file.name, input: { path: local } };
-  const res = await fetch(`/upload?filename=${encodeURIComponent(file.name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file });
-  const reply = (await res.json()) as { ok: true; value: { uploadId: string } } | { ok: false; error: { message: string } };
-  if (!reply.ok) throw new Error(reply.error.message);
-  return { label: file.name, input: { uploadId: reply.value.uploadId } };
+  const source = await importSourceFor(file);
+  return { label: file.name, input: 'path' in source ? { path: source.path } : { uploadId: source.uploadId } };
 }
 
 export function BackupView() {

@@ -176,11 +176,17 @@ const BM25_B = 0.75;
  */
 export function rescoreBm25(rows: ReadonlyArray<{ chunk_id: number; terms: string }>, queryTerms: string[], docFreq: (term: string) => number, totalChunks: number): VectorHit[] {
   if (rows.length === 0) return [];
+  // Only the query's terms are counted: a candidate's other words matter only through its length.
+  const wanted = new Set(queryTerms);
   const docs = rows.map((r) => {
     const tf = new Map<string, number>();
-    const words = r.terms.split(/\s+/).filter(Boolean);
-    for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
-    return { id: r.chunk_id, tf, len: words.length };
+    let len = 0;
+    for (const w of r.terms.split(' ')) {
+      if (!w) continue;
+      len++;
+      if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    }
+    return { id: r.chunk_id, tf, len };
   });
   const avgdl = docs.reduce((a, d) => a + d.len, 0) / docs.length || 1;
   const n = Math.max(totalChunks, 1);
@@ -228,7 +234,7 @@ export function createEmbeddedStore(db: Db, opts: EmbeddedStoreOptions = {}): Ve
     if (!match) return [];
     const s = statementsOf(db);
     const params = filterParams(filter);
-    const candidates = Math.max(k * 10, 200);
+    const candidates = Math.max(k * 4, 200);
     const rows = (params ? s.bm25Filtered.all({ match, k: candidates, ...params }) : s.bm25.all({ match, k: candidates })) as Array<{ chunk_id: number; rank: number; terms: string }>;
     return rescoreBm25(rows, [...new Set(terms.split(/\s+/).filter(Boolean))], (t) => (s.docFreq.get(t) as { doc: number } | undefined)?.doc ?? 0, (s.chunkCount.get() as { n: number }).n).slice(0, k);
   }

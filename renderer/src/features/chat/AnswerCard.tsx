@@ -70,7 +70,6 @@ export const AnswerCard = memo(function AnswerCard({ view, activeSource, onOpenS
         aria-live={running ? 'off' : undefined}
         data-testid="answer-text"
       >
-        {notCovered && <h3 className="section-heading">{t('answer.nearestMaterial')}</h3>}
         {section && <h3 className="section-heading">{section.heading || t(`perspective.${section.perspective}`)}</h3>}
         {(section ? section.text : view.text)
           ? <AnswerMarkdown text={section ? section.text : view.text} known={known} citeLabel={citeLabel} onCite={onCite} activeCite={activeSource} citePage={citePage} />

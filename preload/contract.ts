@@ -38,6 +38,7 @@ export const errorCodes = [
   'UNAUTHORIZED',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
+  'PATH_NOT_ALLOWED', // server mode: a path outside BSC_IMPORT_ROOTS or the backup folder
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ describe('engine killed mid-import', () => {
   let server: RunningServer;
   let pdf: string;
   beforeAll(async () => {
-    server = await startServer();
+    // The files to import sit beside the data folder, under the temp folder the server may import from.
+    server = await startServer({ env: { BSC_IMPORT_ROOTS: os.tmpdir() } });
     pdf = path.join(server.dataDir, '..', `${path.basename(server.dataDir)}-bench.pdf`);
     fs.writeFileSync(pdf, await makeBenchPdf(300));
   });

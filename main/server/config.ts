@@ -2,6 +2,7 @@
 // Unknown BSC_* variables and malformed values are refused: a typo must not silently fall back
 // to a default that leaves a server open.
 import net from 'node:net';
+import path from 'node:path';
 import { parseHostHeader } from './host-guard';
 
 export interface ServerConfig {
@@ -20,6 +21,10 @@ export interface ServerConfig {
   allowedOrigins: string[];
   /** Host names (beyond loopback and the bound address) the server answers to. */
   allowedHosts: string[];
+  /** Server folders whose files may be imported by path; none: uploads only. */
+  importRoots: string[];
+  /** Where backups from the server go (and are verified/restored from); null: <data>/backups. */
+  backupDir: string | null;
   trustedProxies: string[];
   metricsToken: string | null;
 }
@@ -54,6 +59,15 @@ function parseHosts(raw: string, name: string): string[] {
     return h.toLowerCase();
   });
 }
+
+function absolutePath(raw: string, name: string): string {
+  const p = raw.trim();
+  if (!path.isAbsolute(p)) throw new ConfigError(`${name}: "${p}" is not an absolute path`);
+  return path.resolve(p);
+}
+
+// A root that does not exist yet matches nothing (the server warns at start): failing closed.
+const parseRoots = (raw: string, name: string): string[] => list(raw).map((p) => absolutePath(p, name));
 
 function parseProxies(raw: string, name: string): string[] {
   return list(raw).map((p) => {
@@ -91,6 +105,8 @@ export const ENV_SPECS: Record<string, Spec> = {
   BSC_MAX_UPLOAD_MB: { doc: 'upload limit', parse: int(1, 100_000) },
   BSC_ALLOWED_ORIGINS: { doc: 'CORS allow-list', parse: parseOrigins },
   BSC_ALLOWED_HOSTS: { doc: 'host names the server answers to', parse: parseHosts },
+  BSC_IMPORT_ROOTS: { doc: 'server folders importable by path', parse: parseRoots },
+  BSC_BACKUP_DIR: { doc: 'folder for backups made through the server', parse: absolutePath },
   BSC_TRUSTED_PROXIES: { doc: 'proxies whose X-Forwarded-* we believe', parse: parseProxies },
   BSC_METRICS_TOKEN: { doc: 'bearer token for GET /metrics', parse: (raw, name) => {
     if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters`);
@@ -147,6 +163,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv, flags: { host?: string;
     maxUploadBytes: get('BSC_MAX_UPLOAD_MB', 2048) * 1024 * 1024,
     allowedOrigins: get<string[]>('BSC_ALLOWED_ORIGINS', []),
     allowedHosts: get<string[]>('BSC_ALLOWED_HOSTS', []),
+    importRoots: get<string[]>('BSC_IMPORT_ROOTS', []),
+    backupDir: get<string | null>('BSC_BACKUP_DIR', null),
     trustedProxies: get<string[]>('BSC_TRUSTED_PROXIES', []),
     metricsToken: get<string | null>('BSC_METRICS_TOKEN', null),
   };

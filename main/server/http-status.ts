@@ -15,6 +15,8 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'UNAUTHORIZED':
     case 'PROVIDER_AUTH':
       return code === 'UNAUTHORIZED' ? 401 : 502;
+    case 'PATH_NOT_ALLOWED':
+      return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_METHOD':
       return 404;

@@ -15,6 +15,7 @@ import { type ClientInfo, clientInfo, trustedProxyList } from './client-address'
 import { httpStatusFor } from './http-status';
 import { createHostGuard } from './host-guard';
 import { LaunchToken, newLaunchToken, sameSecret } from './launch-token';
+import { type ServerPathRoots, createPathPolicy } from './path-policy';
 import { RateLimiter } from './rate-limit';
 import { createServerMetrics } from './server-metrics';
 import { resolveStaticFile } from './static-files';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   auth?: ServerAuthOptions;
   limits?: { chatPerMinute?: number; chatPerHour?: number; apiPerMinute?: number };
   allowedOrigins?: string[];
+  /** Where paths sent to the API may point (BSC_IMPORT_ROOTS, the backup folder). */
+  pathRoots: ServerPathRoots;
   /** BSC_ALLOWED_HOSTS: host names (beyond loopback and the bound address) this server answers to. */
   allowedHosts?: string[];
   trustedProxies?: string[];
@@ -153,6 +156,10 @@ export function createBscServer(opts: ServerOptions): http.Server {
   const apiByClient = new RateLimiter({ windows: [{ windowMs: 60_000, max: limits.apiPerMinute }], now });
   const loginByClient = new RateLimiter({ windows: [{ windowMs: 60_000, max: 20 }], now });
   const metrics = createServerMetrics();
+  const pathPolicy = createPathPolicy(opts.pathRoots, async () => {
+    const settings = await opts.engine.call('settings.get');
+    return settings.ok ? settings.value.backup.folder : null;
+  });
   const sseClients = new Set<http.ServerResponse>();
   opts.engine.onEvent((event: EngineEvent) => {
     const frame = `event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`;
@@ -255,9 +262,12 @@ export function createBscServer(opts: ServerOptions): http.Server {
             if (!bySession.ok) return refuseRate(res, 'chat per session', bySession.retryAfterSeconds);
           }
         }
+        // Paths on the server: only under the folders the operator listed (issue 13.2).
+        const placed = await pathPolicy.check(name, checked.value);
+        if (!placed.ok) return sendReply(res, placed);
         const abort = new AbortController();
         res.on('close', () => { if (!res.writableFinished) abort.abort(); });
-        return sendReply(res, await opts.engine.callRaw(name, raw, abort.signal));
+        return sendReply(res, await opts.engine.callRaw(name, placed.input === checked.value ? raw : placed.input, abort.signal));
       }
       if (url.pathname === '/upload' && req.method === 'POST') {
         return await receiveUpload(req, res, opts);

@@ -37,6 +37,18 @@ export async function resolveAuth(config: ServerConfig, dataDir: string): Promis
   return { required, passwordHash: required ? passwordHash : null, source: launchToken ? 'launch token' : source, launchToken };
 }
 
+/** BSC_BACKUP_DIR becomes the library's backup folder, so scheduled backups land there too. */
+async function useBackupDir(engine: EngineHost, dir: string, configured: boolean): Promise<string> {
+  if (!configured) return dir;
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const current = await engine.call('settings.get');
+  if (current.ok && current.value.backup.folder !== dir) {
+    const set = await engine.call('settings.set', { backup: { folder: dir } });
+    if (!set.ok) throw new Error(`cannot use BSC_BACKUP_DIR ${dir}: ${set.error.message}`);
+  }
+  return dir;
+}
+
 export async function runServer(argv: string[]): Promise<void> {
   let values: { host?: string; port?: string; 'data-dir'?: string };
   try {
@@ -79,11 +91,13 @@ export async function runServer(argv: string[]): Promise<void> {
   }
   const engine = new EngineHost({ dataDir, spawn: forkEngine(), log });
   await engine.start();
+  const backupDir = await useBackupDir(engine, config.backupDir ?? dataPaths(dataDir).backups, config.backupDir !== null);
 
   const here = path.dirname(fileURLToPath(import.meta.url));
   const rendererDir = path.resolve(here, '../renderer');
   const hasRenderer = fs.existsSync(path.join(rendererDir, 'index.html'));
   if (!hasRenderer) log.warn('renderer not built; serving the API only (run npm run build)');
+  for (const root of config.importRoots) if (!fs.existsSync(root)) log.warn('BSC_IMPORT_ROOTS names a folder that does not exist (nothing under it can be imported)', { root });
   const server = createBscServer({
     host: config.host,
     port: config.port,
@@ -97,6 +111,7 @@ export async function runServer(argv: string[]): Promise<void> {
     limits: { chatPerMinute: config.chatPerMinute, chatPerHour: config.chatPerHour, apiPerMinute: config.apiPerMinute },
     allowedOrigins: config.allowedOrigins,
     allowedHosts: config.allowedHosts,
+    pathRoots: { importRoots: config.importRoots, backupRoots: [backupDir] },
     trustedProxies: config.trustedProxies,
     metricsToken: config.metricsToken,
   });

@@ -34,7 +34,8 @@ export async function startInProcessServer(opts: {
   const engine = new EngineHost({ dataDir, spawn: forkEngine(opts.engineEntry), log });
   await engine.start();
   const auth = opts.server?.auth ?? { required: false, passwordHash: null, launchToken: newLaunchToken() };
-  const server = createBscServer({ rendererDir: null, ...opts.server, auth, host: '127.0.0.1', port: 0, engine, log, incomingDir: paths.incoming });
+  const pathRoots = opts.server?.pathRoots ?? { importRoots: [], backupRoots: [paths.backups] };
+  const server = createBscServer({ rendererDir: null, ...opts.server, auth, pathRoots, host: '127.0.0.1', port: 0, engine, log, incomingDir: paths.incoming });
   const addr = await listen(server, '127.0.0.1', 0);
   return {
     url: `http://127.0.0.1:${addr.port}`,

@@ -57,7 +57,7 @@ async function importOnce(url: string, file: string, signal: AbortSignal): Promi
 export async function measureImportThroughput(pdf: string, pages: number, signal: AbortSignal): Promise<{ metrics: BenchMetric[]; notes: string[] }> {
   const raw = await rawPdfjsExtractMs(pdf);
   if (raw.pages !== pages) throw new Error(`bench PDF has ${raw.pages} pages, expected ${pages}`);
-  const server = await startServer({ dataDir: tempDataDir('bsc-bench-import-') });
+  const server = await startServer({ dataDir: tempDataDir('bsc-bench-import-'), env: { BSC_IMPORT_ROOTS: path.dirname(pdf) } });
   const stop = () => void server.stop();
   signal.addEventListener('abort', stop, { once: true });
   try {
@@ -86,7 +86,7 @@ export async function measureImportThroughput(pdf: string, pages: number, signal
 
 /** Peak RSS (VmHWM: the engine process and its extraction worker thread) while importing `pdf`. */
 export async function measureImportPeakMemory(pdf: string, pages: number, signal: AbortSignal): Promise<{ metrics: BenchMetric[]; notes: string[] }> {
-  const server = await startServer({ dataDir: tempDataDir('bsc-bench-memory-') });
+  const server = await startServer({ dataDir: tempDataDir('bsc-bench-memory-'), env: { BSC_IMPORT_ROOTS: path.dirname(pdf) } });
   const stop = () => void server.stop();
   signal.addEventListener('abort', stop, { once: true });
   try {

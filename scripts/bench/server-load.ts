@@ -75,7 +75,7 @@ export async function runServerLoad(opts: ServerLoadOptions = {}): Promise<{ met
     latencyMs,
     dataDirPrefix: 'bsc-load-data-',
     // The load comes from one address: lift the per-client limits so they measure the engine, not the limiter.
-    env: { BSC_CHAT_RATE_PER_MINUTE: '1000000', BSC_CHAT_RATE_PER_HOUR: '1000000', BSC_API_RATE_PER_MINUTE: '1000000' },
+    env: { BSC_CHAT_RATE_PER_MINUTE: '1000000', BSC_CHAT_RATE_PER_HOUR: '1000000', BSC_API_RATE_PER_MINUTE: '1000000', BSC_IMPORT_ROOTS: os.tmpdir() },
   });
   const { server, route: chat } = bench;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-load-'));

@@ -245,6 +245,29 @@ export const ImportSource = z.union([
 ]);
 export type ImportSource = z.infer<typeof ImportSource>;
 
+/** What happens to a document when its file leaves a watched folder: kept (the default, nothing is lost) or removed. */
+export const WatchOnDelete = z.enum(['keep', 'remove']);
+/** A folder kept in sync with the library, with its status. */
+export const WatchedFolder = z.object({
+  id: z.string(),
+  path: z.string(),
+  onDelete: WatchOnDelete,
+  /** inactive: this engine does not watch (a CLI run); the app or server does when it runs. */
+  state: z.enum(['scanning', 'watching', 'unavailable', 'inactive']),
+  files: z.number(),
+  indexed: z.number(),
+  importing: z.number(),
+  failed: z.number(),
+  /** Files gone from the folder whose documents stayed (onDelete 'keep'). */
+  missing: z.number(),
+  lastScanAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  /** Files that could not be imported (first 20), with why. */
+  errors: z.array(z.object({ file: z.string(), message: z.string() })),
+  createdAt: z.string(),
+});
+export type WatchedFolder = z.infer<typeof WatchedFolder>;
+
 export const ImportJobState = z.enum(['queued', 'running', 'needs-password', 'done', 'failed', 'cancelled']);
 export const ImportStage = z.enum(['queued', 'reading', 'extracting', 'recognizing', 'chunking', 'contextualizing', 'embedding', 'writing', 'done']);
 export const ImportJob = z.object({
@@ -514,6 +537,13 @@ export const methods = {
     'Search the library (BM25, dense or hybrid).',
   ),
   'library.loadSample': method(NoInput, z.object({ jobs: z.array(ImportJob) }), 'Import the bundled BSC primer.'),
+  'watch.add': method(
+    z.object({ path: z.string().min(1).max(4096), onDelete: WatchOnDelete.optional() }).strict(),
+    z.object({ folder: WatchedFolder }),
+    'Keep a folder in sync: its files are imported now and whenever they are added or changed (status as onWatchStatus).',
+  ),
+  'watch.list': method(NoInput, z.object({ folders: z.array(WatchedFolder) }), 'Watched folders with their status.'),
+  'watch.remove': method(z.object({ folderId: z.string() }).strict(), z.object({ removed: z.boolean() }), 'Stop watching a folder; its documents stay in the library.'),
   'library.original': method(
     z.object({ documentId: z.string() }).strict(),
     z.object({ filename: z.string(), mime: z.string(), bytes: z.string().describe('the file, base64'), size: z.number() }),
@@ -597,6 +627,7 @@ export const events = {
   onLibraryChanged: z.object({ corpusVersion: z.number(), reason: z.enum(['added', 'deleted', 'replaced', 'restored']) }),
   onAnswer: AnswerEvent,
   onOperation: Operation,
+  onWatchStatus: WatchedFolder,
 } as const;
 
 export type Events = typeof events;

@@ -15,6 +15,7 @@ import { libraryCommands } from './commands/library';
 import { mapCommands } from './commands/map';
 import { serverCommands } from './commands/server';
 import { statusCommands } from './commands/status';
+import { watchCommands } from './commands/watch';
 
 export type { CliIO };
 
@@ -24,7 +25,7 @@ export type { CliIO };
  */
 const READ_ONLY_COMMANDS = new Set(['status', 'search', 'list', 'verify', 'eval', 'set-password']);
 
-const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands, ...serverCommands, ...mapCommands];
+const COMMANDS: CliCommand[] = [...statusCommands, ...libraryCommands, ...chatCommands, ...backupCommands, ...evalCommands, ...serverCommands, ...mapCommands, ...watchCommands];
 
 const COMMON: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },

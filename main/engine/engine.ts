@@ -39,6 +39,7 @@ import { metricsHandlers } from './handlers/metrics-handlers';
 import { operationHandlers } from './handlers/operation-handlers';
 import { providerHandlers } from './handlers/provider-handlers';
 import { storeHandlers } from './handlers/store-handlers';
+import { watchHandlers, watchServiceOf } from './handlers/watch-handlers';
 import { strategyHandlers } from './handlers/strategy-handlers';
 import { EngagementRepository } from './strategy/engagement-repository';
 import { createStrategyService, type StrategyService } from './strategy/strategy-service';
@@ -263,6 +264,7 @@ export function engineHandlers(engine: Engine): MethodHandlers {
     ...storeHandlers(s),
     ...metricsHandlers(s),
     ...strategyHandlers(strategyServiceOf(s)),
+    ...watchHandlers(watchServiceOf(s)),
   };
 }
 

@@ -35,6 +35,12 @@ function toJob(r: JobRow, etaMs: number | null = null): ImportJob {
   };
 }
 
+/** A file the importer reads, judged by its name (hidden files and Office lock files "~$x.docx" are not). */
+export function isImportable(file: string): boolean {
+  const name = path.basename(file);
+  return !name.startsWith('.') && !name.startsWith('~$') && SUPPORTED.has(path.extname(name).toLowerCase());
+}
+
 /** Every importable file under a folder, sorted, hidden files and folders skipped. */
 export function walkImportable(dir: string): string[] {
   const out: string[] = [];
@@ -42,7 +48,7 @@ export function walkImportable(dir: string): string[] {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...walkImportable(full));
-    else if (entry.isFile() && SUPPORTED.has(path.extname(entry.name).toLowerCase())) out.push(full);
+    else if (entry.isFile() && isImportable(entry.name)) out.push(full);
   }
   return out;
 }
@@ -106,7 +112,8 @@ export class ImportQueue {
   }
 
   /** Files (and folders, walked) into jobs; duplicates and bad files are sorted out when they run. */
-  enqueue(sources: ImportSource[], opts: { password?: string; reindexAs?: string } = {}): ImportJob[] {
+  /** `filename`: the name a single path source is listed under (a watched folder's relative path). */
+  enqueue(sources: ImportSource[], opts: { password?: string; reindexAs?: string; filename?: string } = {}): ImportJob[] {
     const { password } = opts;
     const files: Array<{ path: string; filename: string }> = [];
     for (const src of sources) {
@@ -122,7 +129,7 @@ export class ImportQueue {
       let isDir = false;
       try { isDir = fs.statSync(abs).isDirectory(); } catch { /* missing: the job reports it */ }
       if (isDir) files.push(...walkImportable(abs).map((p) => ({ path: p, filename: path.basename(p) })));
-      else files.push({ path: abs, filename: path.basename(abs) });
+      else files.push({ path: abs, filename: opts.filename ?? path.basename(abs) });
     }
     const now = new Date().toISOString();
     const ids = this.deps.db.transaction(() => files.map((f) => {

@@ -11,7 +11,10 @@
 //
 // `node scripts/stage-app.mjs [--out DIR] [--link]`; --link hard-links unchanged files instead of
 // copying (fast, for the packaging test); modules that get rebuilt are always real copies.
+// `node scripts/stage-app.mjs --electron` prepares out/electron-app for a real Electron in
+// development (npm start, test/e2e-electron): the same staging, better-sqlite3 rebuilt for Electron.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,10 +83,45 @@ export function stageApp({ projectDir = root, out = path.join(projectDir, 'out',
   return { out, packages: packages.length };
 }
 
+function electronVersion(projectDir) {
+  return JSON.parse(fs.readFileSync(path.join(projectDir, 'node_modules/electron/package.json'), 'utf8')).version;
+}
+
+function stampOf(projectDir) {
+  const lock = fs.readFileSync(path.join(projectDir, 'package-lock.json'));
+  return JSON.stringify({ lock: createHash('sha256').update(lock).digest('hex'), electron: electronVersion(projectDir), platform: process.platform, arch: process.arch });
+}
+
+/**
+ * The app for a real Electron in development (`npm start`, the Electron e2e suite): the staged
+ * folder with better-sqlite3 rebuilt for Electron's ABI. The copy and rebuild happen again only
+ * when package-lock.json or Electron's version changes; dist/ is refreshed every time.
+ */
+export async function prepareElectronApp({ projectDir = root, out = path.join(projectDir, 'out', 'electron-app'), log = () => {} } = {}) {
+  const stampFile = path.join(out, '.stage-stamp.json');
+  const stamp = stampOf(projectDir);
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) {
+    fs.rmSync(path.join(out, 'dist'), { recursive: true, force: true });
+    for (const part of ['main', 'preload', 'renderer']) copyTree(path.join(projectDir, 'dist', part), path.join(out, 'dist', part), false);
+    return out;
+  }
+  log(`preparing the desktop app in ${path.relative(projectDir, out)}: native modules rebuilt for Electron ${electronVersion(projectDir)} (once per dependency change)`);
+  stageApp({ projectDir, out, link: true });
+  const { rebuild } = await import('@electron/rebuild');
+  await rebuild({ buildPath: out, electronVersion: electronVersion(projectDir), force: true, onlyModules: ['better-sqlite3'] });
+  fs.writeFileSync(stampFile, stamp);
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const started = Date.now();
+  if (args.includes('--electron')) {
+    const out = await prepareElectronApp({ log: (m) => console.log(m) });
+    console.log(out);
+    process.exit(0);
+  }
   const platformAt = args.indexOf('--platform');
   const { out, packages } = stageApp({
     out: outAt >= 0 ? path.resolve(args[outAt + 1]) : undefined,

@@ -50,6 +50,8 @@ check('lint', bin('eslint'), ['.']);
 check('build', process.execPath, ['scripts/build.mjs', '--quiet']);
 vitest('unit', []);
 vitest('e2e', ['--config', 'vitest.e2e.config.ts']);
+// The desktop app in a real Electron: prints one line and skips where no Electron binary exists.
+vitest('e2e-electron', ['--config', 'test/e2e-electron/vitest.config.ts']);
 
 console.log('\n=== summary');
 for (const l of lines) console.log(`  ${l}`);

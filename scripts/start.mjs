@@ -34,7 +34,11 @@ function electronBinary() {
 
 const electron = electronBinary();
 if (electron.path && !process.env.BSC_BROWSER) {
-  const child = spawn(electron.path, [path.join(root, 'dist/main/electron.js'), ...args], { stdio: 'inherit' });
+  // Electron loads better-sqlite3 built for its own ABI: a staged copy (out/electron-app), rebuilt
+  // once per dependency change, so the repo's node_modules keep Node's builds for tests, CLI, server.
+  const { prepareElectronApp } = await import('./stage-app.mjs');
+  const appDir = await prepareElectronApp({ log: (m) => console.log(m) });
+  const child = spawn(electron.path, [appDir, ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Desktop shell unavailable: ${electron.why ?? 'BSC_BROWSER is set'}; serving Agente BSC in your browser instead.`);

@@ -125,6 +125,10 @@ export const Suggestion = z.object({
   citations: z.array(MapCitation).min(1),
   /** How the citation was checked: the judge's verdict on whether the excerpt supports it. */
   supported: z.boolean(),
+  /** For a measure read from a scorecard table: its baseline, targets and initiative. */
+  baseline: z.object({ value: z.number(), year: z.number().int().nullable() }).nullable().default(null),
+  targets: z.array(Target).max(20).default([]),
+  initiative: z.string().nullable().default(null),
 });
 export type Suggestion = z.infer<typeof Suggestion>;
 

@@ -5,6 +5,8 @@ export interface Footnote { n: number; citation: MapCitation; text: string }
 /** "p. 7" or "pp. 7–8" from printed labels, falling back to physical pages. */
 export function pagesOf(c: MapCitation): string {
   const labels = c.pageLabels.length ? c.pageLabels : c.pageStart === c.pageEnd ? [String(c.pageStart)] : [String(c.pageStart), String(c.pageEnd)];
+  // Markdown and Word "pages" are labelled by their section heading, not a page number.
+  if (!/^[\divxlcdm]+$/i.test(labels[0]!)) return `§ ${labels[0]}`;
   return labels.length > 1 && labels[0] !== labels[labels.length - 1] ? `pp. ${labels[0]}–${labels[labels.length - 1]}` : `p. ${labels[0]}`;
 }
 

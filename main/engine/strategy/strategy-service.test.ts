@@ -15,9 +15,9 @@ import type { SuggestionLibrary } from './suggest';
 // A library over the sample primer's real text: each paragraph block is a "chunk" on page 1 of its
 // file. It stands in only for ranking (every block is a hit); extraction, page location and the
 // support check run on the real text.
-function primerLibrary(): SuggestionLibrary {
+function primerLibrary(files = /^0[2-5].*\.md$/): SuggestionLibrary {
   const dir = path.resolve(__dirname, '../../../resources/sample-library');
-  const docs = fs.readdirSync(dir).filter((f) => /^0[2-5].*\.md$/.test(f)).map((f) => ({ id: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+  const docs = fs.readdirSync(dir).filter((f) => files.test(f)).map((f) => ({ id: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
   let chunkId = 0;
   const hits: SearchHit[] = docs.flatMap((d) => d.text.split(/\n\s*\n/).map((block) => ({
     chunkId: ++chunkId, documentId: d.id, filename: d.id, title: d.id, pageStart: 1, pageEnd: 1, pageLabel: '1',
@@ -145,6 +145,17 @@ describe('strategy service', () => {
       expect(() => other.import('not json')).toThrow(/not JSON/);
       expect(() => other.import('{"a":1}')).toThrow(/not an Agente BSC engagement/);
     } finally { db2.close(); fs.rmSync(dir2, { recursive: true, force: true }); }
+  });
+
+  it('suggests measures for an objective from the scorecard table that names it, with baseline, targets and initiative', async () => {
+    const repo = new EngagementRepository(db);
+    service = createStrategyService({ engagements: () => repo, library: primerLibrary(/^0[2-57].*\.md$/) });
+    const { engagement } = service.create({ name: 'x' });
+    const e = service.save({ ...engagement, objectives: [{ id: 'o', perspective: 'financial', title: 'Elevar a margem EBITDA', description: '', owner: '', themeId: null, x: null, y: null, citations: [] }] }).engagement;
+    const [first] = await service.suggest({ engagementId: e.id, kind: 'measures', objectiveId: 'o' });
+    expect(first).toMatchObject({ kind: 'measure', title: 'Margem EBITDA (%)', formula: 'EBITDA ÷ receita líquida × 100', baseline: { value: 6.1, year: 2024 }, initiative: 'Programa de eficiência logística', supported: true });
+    expect(first!.targets).toEqual([{ year: 2025, value: 6.6 }, { year: 2027, value: 7.8 }]);
+    expect(first!.citations[0]!.excerpt).toContain('F2. Elevar a margem EBITDA');
   });
 
   it('suggests cited objectives per perspective from the primer, each excerpt on its page', async () => {

@@ -1,5 +1,6 @@
 import type { SearchHit } from '../../../preload/contract';
 import type { Engagement, MapCitation, MapPerspective, Suggestion } from '../../../preload/strategy-contract';
+import { type ScorecardTableRow, scorecardTableRows } from './scorecard-tables';
 
 /** What suggestions need from the library: a search and the pages of a document. */
 export interface SuggestionLibrary {
@@ -74,17 +75,54 @@ function extract(lib: SuggestionLibrary, hits: SearchHit[], want: Wanted, taken:
   for (const hit of hits) {
     for (const line of candidateLines(hit.text)) {
       if (out.length >= want.limit) return out;
-      if (line.text.length > 160 || !want.test.test(line.text)) continue;
+      if (line.text.length > 160 || line.text.includes('|') || !want.test.test(line.text)) continue;
       const title = cleanTitle(line.text);
       const k = title.toLowerCase();
       if (taken.has(k)) continue;
       const citation = citationFor(lib, hit, line.text);
       if (!citation) continue;
       taken.add(k);
-      out.push({ kind: want.kind, perspective: want.perspective, objectiveId: want.objectiveId, title, formula: want.kind === 'measure' ? line.text : '', citations: [citation], supported: supportOf(title, citation.excerpt) >= 0.9 });
+      out.push({ kind: want.kind, perspective: want.perspective, objectiveId: want.objectiveId, title, formula: want.kind === 'measure' ? line.text : '', citations: [citation], supported: supportOf(title, citation.excerpt) >= 0.9, baseline: null, targets: [], initiative: null });
     }
   }
   return out;
+}
+
+const words = (s: string) => new Set((s.toLowerCase().match(CONTENT) ?? []));
+/** Share of the objective's content words in a table row's objective cell. */
+function overlap(objective: string, cell: string | null): number {
+  if (!cell) return 0;
+  const a = words(objective), b = words(cell);
+  return a.size ? [...a].filter((w) => b.has(w)).length / a.size : 0;
+}
+
+/** Objectives and measures read from scorecard tables (objective, indicator, formula, baseline, targets). */
+function fromTables(lib: SuggestionLibrary, hits: SearchHit[], want: { kind: 'objective' | 'measure'; perspective: MapPerspective | null; objective?: { id: string; title: string } }, taken: Set<string>): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const hit of hits) {
+    for (const row of scorecardTableRows(hit.text)) {
+      const suggestion = tableSuggestion(lib, hit, row, want);
+      if (!suggestion || taken.has(suggestion.title.toLowerCase())) continue;
+      taken.add(suggestion.title.toLowerCase());
+      out.push(suggestion);
+    }
+  }
+  return out;
+}
+
+function tableSuggestion(lib: SuggestionLibrary, hit: SearchHit, row: ScorecardTableRow, want: Parameters<typeof fromTables>[2]): Suggestion | null {
+  const perspective = row.perspective ?? want.perspective;
+  if (!perspective || (want.perspective && perspective !== want.perspective)) return null;
+  const title = want.kind === 'objective' ? row.objective : row.measure;
+  if (!title) return null;
+  if (want.objective && overlap(want.objective.title, row.objective) < 0.34 && perspective !== want.perspective) return null;
+  const citation = citationFor(lib, hit, row.line);
+  if (!citation) return null;
+  return {
+    kind: want.kind, perspective, objectiveId: want.objective?.id ?? null, title,
+    formula: want.kind === 'measure' ? row.formula ?? '' : '', citations: [citation], supported: supportOf(title, citation.excerpt) >= 0.9,
+    baseline: want.kind === 'measure' ? row.baseline : null, targets: want.kind === 'measure' ? row.targets : [], initiative: row.initiative,
+  };
 }
 
 /** Objective-like sentences for the perspective(s), from the engagement's documents, each cited. */
@@ -93,8 +131,10 @@ export async function suggestObjectives(lib: SuggestionLibrary, e: Engagement, p
   const wanted = perspective ? [perspective] : (['financial', 'customer', 'process', 'learning'] as const);
   const out: Suggestion[] = [];
   for (const p of wanted) {
-    const hits = (await Promise.all(OBJECTIVE_QUERIES[p].map((q) => lib.search(q, 12, e.documentIds)))).flat();
-    out.push(...extract(lib, dedupe(hits), { kind: 'objective', perspective: p, objectiveId: null, test: OBJECTIVE_VERB, limit }, existing));
+    const hits = dedupe((await Promise.all(OBJECTIVE_QUERIES[p].map((q) => lib.search(q, 12, e.documentIds)))).flat());
+    const tabled = fromTables(lib, hits, { kind: 'objective', perspective: p }, existing).slice(0, limit);
+    // Tables and sentences each get the whole budget: a scorecard table must not crowd out the prose.
+    out.push(...tabled, ...extract(lib, hits, { kind: 'objective', perspective: p, objectiveId: null, test: OBJECTIVE_VERB, limit }, existing));
   }
   return out.filter((s) => s.supported);
 }
@@ -104,8 +144,13 @@ export async function suggestMeasures(lib: SuggestionLibrary, e: Engagement, obj
   const o = e.objectives.find((x) => x.id === objectiveId);
   if (!o) return [];
   const existing = new Set(e.measures.filter((m) => m.objectiveId === objectiveId).map((m) => m.name.toLowerCase()));
-  const hits = (await Promise.all([o.title, ...MEASURE_QUERIES.map((q) => `${o.title} ${q}`)].map((q) => lib.search(q, 10, e.documentIds)))).flat();
-  return extract(lib, dedupe(hits), { kind: 'measure', perspective: o.perspective, objectiveId, test: MEASURE_CUE, limit }, existing).filter((s) => s.supported);
+  const hits = dedupe((await Promise.all([o.title, ...MEASURE_QUERIES.map((q) => `${o.title} ${q}`)].map((q) => lib.search(q, 10, e.documentIds)))).flat());
+  // Table rows name the objective they measure: the rows about this objective come first.
+  const byObjective = (s: Suggestion) => -overlap(o.title, s.citations[0]!.excerpt);
+  const tabled = fromTables(lib, hits, { kind: 'measure', perspective: o.perspective, objective: { id: o.id, title: o.title } }, existing)
+    .sort((a, b) => byObjective(a) - byObjective(b)).slice(0, limit);
+  const sentences = extract(lib, hits, { kind: 'measure', perspective: o.perspective, objectiveId, test: MEASURE_CUE, limit: limit - tabled.length }, existing);
+  return [...tabled, ...sentences].filter((s) => s.supported);
 }
 
 function dedupe(hits: SearchHit[]): SearchHit[] {

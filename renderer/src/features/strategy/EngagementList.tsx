@@ -21,33 +21,26 @@ export function EngagementList({ engagements, selected, onSelect, onChanged, onE
   const importFile = async (file: File) => run(api.call('strategy.import', { json: await file.text() }), (v) => onSelect(v.engagement.id));
 
   return (
-    <section className="strategy-panel engagement-list" aria-labelledby="engagements-title">
-      <h2 id="engagements-title">{t('engagements')}</h2>
-      {engagements.length === 0 && <p className="muted">{t('none')}</p>}
-      <ul>
-        {engagements.map((e) => (
-          <li key={e.id}>
-            <button type="button" className={e.id === selected ? '' : 'secondary'} aria-current={e.id === selected ? 'true' : undefined} onClick={() => onSelect(e.id)} data-testid="engagement-item">
-              {e.name} <span className="muted">{t('objectivesCount', { count: e.objectives })}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form className="strategy-row" onSubmit={(ev) => { ev.preventDefault(); create(); }}>
+    <section className="engagement-bar" aria-label={t('engagements')}>
+      <select aria-label={t('engagements')} value={selected ?? ''} onChange={(e) => onSelect(e.target.value || null)} data-testid="engagement-select">
+        <option value="">{engagements.length ? `${t('engagements')}…` : t('none')}</option>
+        {engagements.map((e) => <option key={e.id} value={e.id}>{e.name}{e.client ? ` — ${e.client}` : ''}</option>)}
+      </select>
+      {current && (
+        <>
+          <button type="button" className="secondary" onClick={() => { const n = window.prompt(t('rename'), current.name)?.trim(); if (n) void run(api.call('strategy.rename', { engagementId: current.id, name: n })); }}>{t('rename')}</button>
+          <button type="button" className="secondary" onClick={() => void run(api.call('strategy.duplicate', { engagementId: current.id }), (v) => onSelect(v.engagement.id))}>{t('duplicate')}</button>
+          <button type="button" className="secondary danger-outline" onClick={() => { if (window.confirm(t('confirmDelete', { name: current.name }))) void run(api.call('strategy.delete', { engagementId: current.id }), () => onSelect(null)); }} data-testid="delete-engagement">{t('delete')}</button>
+        </>
+      )}
+      <form className="strategy-row engagement-create" onSubmit={(ev) => { ev.preventDefault(); create(); }}>
         <input aria-label={t('newName')} placeholder={t('newName')} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} data-testid="engagement-name" />
         <select aria-label={t('sector')} value={sector} onChange={(e) => setSector(e.target.value as 'private' | 'public')}>
           <option value="private">{t('private')}</option><option value="public">{t('public')}</option>
         </select>
         <button type="submit" disabled={!name.trim()} data-testid="create-engagement">{t('create')}</button>
       </form>
-      {current && (
-        <div className="strategy-row">
-          <button type="button" className="secondary" onClick={() => { const n = window.prompt(t('rename'), current.name)?.trim(); if (n) void run(api.call('strategy.rename', { engagementId: current.id, name: n })); }}>{t('rename')}</button>
-          <button type="button" className="secondary" onClick={() => void run(api.call('strategy.duplicate', { engagementId: current.id }), (v) => onSelect(v.engagement.id))}>{t('duplicate')}</button>
-          <button type="button" className="secondary danger-outline" onClick={() => { if (window.confirm(t('confirmDelete', { name: current.name }))) void run(api.call('strategy.delete', { engagementId: current.id }), () => onSelect(null)); }}>{t('delete')}</button>
-        </div>
-      )}
-      <label className="secondary file-button">{t('importJson')}
+      <label className="file-button">{t('importJson')}
         <input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void importFile(f); }} data-testid="import-engagement" />
       </label>
     </section>

@@ -8,7 +8,7 @@ export function MeasureRow({ measure, onChange, onRemove }: { measure: Measure; 
   const { t } = useTranslation('strategy');
   const [targets, setTargets] = useState(formatTargets(measure.targets));
   const text = (key: 'name' | 'formula' | 'unit', label: string) => (
-    <td><input aria-label={label} defaultValue={measure[key]} key={`${measure.id}-${key}-${measure[key]}`} onBlur={(e) => e.target.value !== measure[key] && (key !== 'name' || e.target.value.trim()) && onChange({ [key]: e.target.value })} /></td>
+    <td><input aria-label={label} placeholder={label} defaultValue={measure[key]} key={`${measure.id}-${key}-${measure[key]}`} onBlur={(e) => e.target.value !== measure[key] && (key !== 'name' || e.target.value.trim()) && onChange({ [key]: e.target.value })} /></td>
   );
   return (
     <tr data-testid="measure-row">
@@ -20,10 +20,10 @@ export function MeasureRow({ measure, onChange, onRemove }: { measure: Measure; 
           {(['increase', 'decrease', 'maintain'] as const).map((d) => <option key={d} value={d}>{t(d)}</option>)}
         </select>
       </td>
-      <td><input aria-label={t('baseline')} inputMode="decimal" defaultValue={measure.baseline.value ?? ''} onBlur={(e) => onChange({ baseline: { ...measure.baseline, value: numberOrNull(e.target.value) } })} /></td>
-      <td><input aria-label={t('baselineYear')} inputMode="numeric" defaultValue={measure.baseline.year ?? ''} onBlur={(e) => { const y = numberOrNull(e.target.value); onChange({ baseline: { ...measure.baseline, year: y !== null && y >= 1900 && y <= 2200 ? Math.round(y) : null } }); }} /></td>
+      <td><input aria-label={t('baseline')} placeholder={t('baseline')} inputMode="decimal" defaultValue={measure.baseline.value ?? ''} onBlur={(e) => onChange({ baseline: { ...measure.baseline, value: numberOrNull(e.target.value) } })} /></td>
+      <td><input aria-label={t('baselineYear')} placeholder={t('baselineYear')} inputMode="numeric" defaultValue={measure.baseline.year ?? ''} onBlur={(e) => { const y = numberOrNull(e.target.value); onChange({ baseline: { ...measure.baseline, year: y !== null && y >= 1900 && y <= 2200 ? Math.round(y) : null } }); }} /></td>
       <td>
-        <input aria-label={t('targets')} value={targets} placeholder="2027: 100" onChange={(e) => setTargets(e.target.value)}
+        <input aria-label={t('targets')} value={targets} placeholder={t('targets')} onChange={(e) => setTargets(e.target.value)}
           onBlur={() => { const parsed = parseTargets(targets); setTargets(formatTargets(parsed)); onChange({ targets: parsed }); }} />
       </td>
       <td><button type="button" className="secondary danger-outline" onClick={onRemove}>{t('remove')}</button></td>

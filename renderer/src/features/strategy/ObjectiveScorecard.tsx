@@ -11,8 +11,8 @@ function InitiativeRow({ initiative, edit }: { initiative: Initiative; edit: Edi
   const date = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
   return (
     <tr data-testid="initiative-row">
-      <td><input aria-label={t('initiative')} defaultValue={initiative.name} onBlur={(e) => e.target.value.trim() && e.target.value !== initiative.name && set({ name: e.target.value })} /></td>
-      <td><input aria-label={t('owner')} defaultValue={initiative.owner} onBlur={(e) => e.target.value !== initiative.owner && set({ owner: e.target.value })} /></td>
+      <td><input aria-label={t('initiative')} placeholder={t('initiative')} defaultValue={initiative.name} onBlur={(e) => e.target.value.trim() && e.target.value !== initiative.name && set({ name: e.target.value })} /></td>
+      <td><input aria-label={t('owner')} placeholder={t('owner')} defaultValue={initiative.owner} onBlur={(e) => e.target.value !== initiative.owner && set({ owner: e.target.value })} /></td>
       <td><input type="date" aria-label={t('start')} defaultValue={initiative.start ?? ''} onBlur={(e) => set({ start: date(e.target.value) })} /></td>
       <td><input type="date" aria-label={t('end')} defaultValue={initiative.end ?? ''} onBlur={(e) => set({ end: date(e.target.value) })} /></td>
       <td><input aria-label={t('budget')} inputMode="decimal" defaultValue={initiative.budget ?? ''} onBlur={(e) => { const n = Number(e.target.value.replace(',', '.')); set({ budget: e.target.value.trim() && Number.isFinite(n) && n >= 0 ? n : null }); }} /></td>

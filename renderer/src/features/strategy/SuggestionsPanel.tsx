@@ -28,7 +28,10 @@ export function SuggestionsPanel({ engagement, edit, selected, laneLabel }: { en
     if (s.kind === 'objective') {
       edit((e) => ({ ...e, objectives: [...e.objectives, { id: newId('obj'), perspective: s.perspective, title, description: '', owner: '', themeId: null, x: null, y: null, citations: s.citations }] }));
     } else if (s.objectiveId) {
-      edit((e) => ({ ...e, measures: [...e.measures, { id: newId('m'), objectiveId: s.objectiveId!, name: title, formula: s.formula === s.title ? '' : s.formula, unit: '', direction: 'increase', baseline: { value: null, year: null }, targets: [], citations: s.citations }] }));
+      const measure = { id: newId('m'), objectiveId: s.objectiveId, name: title, formula: s.formula === s.title ? '' : s.formula, unit: '', direction: 'increase' as const, baseline: s.baseline ?? { value: null, year: null }, targets: s.targets, citations: s.citations };
+      const initiative = s.initiative && !engagement.initiatives.some((i) => i.objectiveId === s.objectiveId && i.name === s.initiative)
+        ? [{ id: newId('ini'), objectiveId: s.objectiveId, name: s.initiative, owner: '', start: null, end: null, budget: null }] : [];
+      edit((e) => ({ ...e, measures: [...e.measures, measure], initiatives: [...e.initiatives, ...initiative] }));
     }
     drop(s.key);
   };

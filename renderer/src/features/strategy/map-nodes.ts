@@ -2,15 +2,16 @@ import { type Edge, MarkerType, type Node } from '@xyflow/react';
 import { MAP_LAYOUT, type Engagement, type MapCheck, type MapPerspective, placeObjectives } from '../../../../preload/strategy-contract';
 import type { ObjectiveNodeData } from './ObjectiveNode';
 
-export const LANE_WIDTH = 2400;
 
 /** The lanes, theme bands and cards of the map as React Flow nodes (lanes and bands sit behind, inert). */
 export function mapNodes(e: Engagement, checks: MapCheck[], laneLabel: (p: MapPerspective) => string, rename: ObjectiveNodeData['rename']): Node[] {
   const L = MAP_LAYOUT;
   const placed = placeObjectives(e.objectives);
+  // Lanes reach just past the rightmost card, so "fit" frames the map, not empty lanes.
+  const laneWidth = Math.max(L.labelWidth + 4 * (L.cardWidth + L.gap) + L.gap, ...placed.map((o) => o.x + L.cardWidth + L.gap));
   const lanes: Node[] = L.lanes.map((p, index) => ({
     id: `lane-${p}`, type: 'lane', position: { x: 0, y: index * L.laneHeight }, draggable: false, selectable: false, focusable: false,
-    zIndex: -2, data: { label: laneLabel(p), width: LANE_WIDTH, height: L.laneHeight, index },
+    zIndex: -2, data: { label: laneLabel(p), width: laneWidth, height: L.laneHeight, index },
   }));
   const themes = new Map(e.themes.map((t) => [t.id, t]));
   const bands: Node[] = e.themes.flatMap((t) => {

@@ -105,35 +105,40 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     const storedAnswer = stored.json.value.messages.find((m: { role: string }) => m.role === 'assistant').answer;
     expect(storedAnswer.kind).toBe('extractive');
     expect(storedAnswer.sections.map((s: { perspective: string }) => s.perspective)).toContain('financial');
-    type Source = { n: number; chunkId: number; filename: string; title: string | null; pageStart: number; pageLabel: string };
+    type Source = { n: number; chunkId: number; filename: string; title: string | null; pageStart: number; pageLabel: string; pageLabels?: string[]; quote: string; excerpt?: string };
     const sourceOf = (k: number) => storedAnswer.sources.find((s: Source) => s.n === k) as Source;
-    // A PDF page ("p. 7") when the financial section cites one: the case the consultant cares most about.
-    const n = chipNumbers.find((k) => sourceOf(k)?.filename.endsWith('.pdf')) ?? (chipNumbers[0] as number);
+    // A Markdown section: it must read as formatted text with the excerpt marked (PDF pages: citations.e2e.ts).
+    const n = chipNumbers.find((k) => sourceOf(k)?.filename.endsWith('.md')) ?? (chipNumbers[0] as number);
     const cited = sourceOf(n);
-    console.log(`opening [${n}]: ${cited.filename}, page ${cited.pageStart} (label "${cited.pageLabel}")`);
+    console.log(`opening [${n}]: ${cited.filename}, page ${cited.pageStart} (labels ${JSON.stringify(cited.pageLabels ?? [cited.pageLabel])})`);
     const firstChip = tabChips.and(page.locator(`[data-n="${n}"]`)).first();
     const truth = await callApi(server.url, 'chat.source', { chunkId: cited.chunkId });
     expect(truth.json.ok, JSON.stringify(truth.json)).toBe(true);
 
     await firstChip.click();
     const panel = page.getByTestId('source-panel');
-    const passage = panel.getByTestId('source-passage');
-    await passage.waitFor();
+    const formatted = panel.getByTestId('formatted-page');
+    const passage = formatted.getByTestId('excerpt-mark');
+    await passage.first().waitFor();
     const title = cited.title?.trim() || cited.filename;
     expect(await panel.getByTestId('source-title').textContent()).toBe(truth.json.value.document.title?.trim() || truth.json.value.document.filename);
     expect(title.length).toBeGreaterThan(0);
     const label = await panel.getByTestId('source-page').textContent();
-    const pageLabel: string = truth.json.value.page.label;
+    const pageLabel = cited.pageLabels?.[0] ?? cited.pageLabel;
     expect(label === `p. ${pageLabel}` || label === pageLabel, `panel shows "${label}" for page label "${pageLabel}"`).toBe(true);
-    expect(truth.json.value.page.pageNo).toBe(cited.pageStart);
-    const marked = (await passage.textContent()) ?? '';
-    const folded = (s: string) => s.replace(/\s+/g, ' ').trim();
-    expect(marked.length).toBeGreaterThan(20);
-    expect(folded(truth.json.value.chunkText)).toContain(folded(marked).slice(0, 60));
-    expect(folded(await panel.getByTestId('source-page-text').textContent() ?? '')).toContain(folded(marked));
+    // Formatted, never raw Markdown: headings and emphasis are elements, no ## or ** or table rules as text.
+    const shownText = (await formatted.textContent()) ?? '';
+    expect(shownText).not.toMatch(/(^|\s)#{1,6}\s|\*\*|\|\s*---|--- --- ---/);
+    expect(await formatted.locator('h1, h2, h3, p').count()).toBeGreaterThan(0);
+    // What is marked is the excerpt the answer quotes.
+    const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    const marked = (await passage.allTextContents()).join('');
+    expect(fold(marked).length).toBeGreaterThan(20);
+    expect(fold(cited.excerpt ?? cited.quote)).toContain(fold(marked));
+    if (cited.excerpt) expect(fold(marked)).toBe(fold(cited.excerpt));
     // Scrolled into view inside the panel.
-    const box = await panel.getByTestId('source-page-text').boundingBox();
-    const markBox = await passage.boundingBox();
+    const box = await formatted.boundingBox();
+    const markBox = await passage.first().boundingBox();
     expect(box && markBox && markBox.y < box.y + box.height && markBox.y + Math.min(markBox.height, 20) > box.y).toBe(true);
     await page.screenshot({ path: path.join(artifactsDir, 'chat-source.png') });
 
@@ -147,8 +152,8 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     expect(await again.getByTestId('answer-text').innerText()).toBe(answerText);
     expect(await again.getByTestId('source-link').count()).toBe(sourceCount);
     await again.locator(`[data-testid="source-link"][data-n="${n}"]`).click();
-    await page.getByTestId('source-passage').waitFor();
-    expect(await page.getByTestId('source-passage').textContent()).toBe(marked);
+    await page.getByTestId('excerpt-mark').first().waitFor();
+    expect((await page.getByTestId('excerpt-mark').allTextContents()).join('')).toBe(marked);
 
     conversation = { id: conversationId, title: await page.getByTestId('chat-title').textContent() ?? '' };
 

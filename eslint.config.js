@@ -28,6 +28,17 @@ export default tseslint.config(
       }],
     },
   },
+  // Function size (issue 14): a warning for now, listed in the lead's report; an error once the offenders are split.
+  {
+    files: ['main/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'max-lines-per-function': ['warn', { max: 100 }] },
+  },
+  {
+    files: ['renderer/src/**/*.tsx'],
+    ignores: ['**/*.test.tsx'],
+    rules: { 'max-lines-per-function': ['warn', { max: 150 }] },
+  },
   {
     files: ['main/server/**/*.ts', 'main/cli/**/*.ts'],
     rules: {

@@ -12,8 +12,11 @@ export interface GrayImage {
 
 /** The OCR resolution: 300 dpi is where tesseract's accuracy levels off. */
 export const ocrDpi = 300;
-/** A page or image beyond this many pixels is scaled down to it (an A4 page at 300 dpi is 8.7 MP). */
-export const maxOcrPixels = 40_000_000;
+/**
+ * A page or image beyond this many pixels is scaled down to it (A4 at 300 dpi is 8.7 MP, A3 17.4 MP).
+ * It bounds OCR memory: a dense A4 page peaks near 500 MB in the extraction process (ceiling 768 MB).
+ */
+export const maxOcrPixels = 20_000_000;
 /** Images whose declared size is beyond this are refused before they are decoded. */
 export const maxImagePixels = 200_000_000;
 

@@ -8,7 +8,7 @@ import { composeExtractiveAnswer } from './extractive';
 import { judgeLexically, markUnverified } from './judge-lexical';
 import { extractJson, parseJudgeReply, parseRouterReply } from './prompts';
 import { sectionsFromMarkdown } from './sections';
-import { bestExcerpt, sourceLabel } from './sources';
+import { sourceLabel } from './sources';
 
 const source = (n: number, quote: string, perspective: AnswerSource['perspective'] = 'financial'): AnswerSource => ({
   n, chunkId: 100 + n, documentId: 'd', filename: 'f.md', title: 'Guia BSC', pageStart: 3, pageEnd: 3, pageLabel: 'iii', quote, score: 1, store: 'embedded', perspective,
@@ -61,37 +61,45 @@ describe('answer cache key', () => {
 
 describe('extractive answer and lexical judge', () => {
   const q = 'Como medir a margem EBITDA?';
+  const quote1 = '# Indicadores financeiros\n\nA margem EBITDA mede o resultado operacional antes de juros, impostos, depreciação e amortização. É calculada dividindo o EBITDA pela receita líquida.';
+  const excerpt1 = 'A margem EBITDA mede o resultado operacional antes de juros, impostos, depreciação e amortização.';
   const sources = [
-    source(1, '# Indicadores financeiros\n\nA margem EBITDA mede o resultado operacional antes de juros, impostos, depreciação e amortização. É calculada dividindo o EBITDA pela receita líquida.'),
+    { ...source(1, quote1), excerpt: excerpt1, excerptStart: quote1.indexOf(excerpt1), excerptEnd: quote1.indexOf(excerpt1) + excerpt1.length, pageLabels: ['iii'] },
     source(2, 'O NPS mede a lealdade dos clientes.', 'customer'),
   ];
-  it('quotes the best passage per perspective with document and page, labelled as extractive', () => {
-    const a = composeExtractiveAnswer({ question: q, perspectives: ['financial', 'customer', 'process'], sources, lang: 'pt' });
-    expect(a.text.startsWith('_Resposta extrativa (sem modelo de linguagem)')).toBe(true);
-    expect(a.text).toContain('## Perspectiva Financeira');
-    expect(a.text).toContain('> A margem EBITDA mede o resultado operacional');
+  it('leads with the best quote, groups the rest by the perspective they are about, and says why it is extractive', () => {
+    const quotes = [
+      { source: sources[0]!, text: excerpt1, kind: 'sentence' as const, heading: 'Indicadores financeiros' },
+      { source: sources[1]!, text: 'O NPS mede a lealdade dos clientes.', kind: 'sentence' as const, heading: '' },
+    ];
+    const a = composeExtractiveAnswer({ quotes, lang: 'pt', modelFailure: null });
+    expect(a.text.startsWith('_Resposta extrativa (nenhum modelo de linguagem configurado)')).toBe(true);
+    expect(a.text.indexOf('> A margem EBITDA mede')).toBeLessThan(a.text.indexOf('## Perspectiva dos Clientes'));
     expect(a.text).toContain('— Guia BSC, p. iii [1]');
-    expect(a.text).toContain('**Indicadores financeiros** — termos da pergunta: margem, EBITDA');
-    expect(a.sections.map((s) => s.perspective)).toEqual(['financial', 'customer', 'process']);
-    expect(a.sections[2]!.text).toMatch(/Nenhum trecho/);
-    const report = judgeLexically({ claims: a.claims, sources, perspectives: ['financial', 'customer', 'process'], threshold: 0.7, lang: 'pt' });
+    expect(a.sections.map((s) => s.perspective)).toEqual(['financial', 'customer']);
+    const failed = composeExtractiveAnswer({ quotes, lang: 'en', modelFailure: 'connection refused' });
+    expect(failed.text.startsWith('_The model did not answer (connection refused) — extractive answer instead')).toBe(true);
+    const report = judgeLexically({ question: q, claims: a.claims, sources, perspectives: ['financial'], threshold: 0.7, lang: 'pt' });
     expect(report.method).toBe('lexical');
-    expect(report.grounding).toBe(1);
-    expect(report.completeness).toBeCloseTo(0.67, 2);
-    expect(report.verdict).toBe('fail');
+    expect(report.claims[0]).toMatchObject({ supported: true, relevant: true });
+    // The NPS quote is copied verbatim, but it does not answer a question about the EBITDA margin.
+    expect(report.claims[1]).toMatchObject({ supported: false, relevant: false });
   });
-  it('finds a claim unsupported when its words are not in the cited passage, and a missing passage', () => {
+  it('finds a claim unsupported when its words are not in the cited excerpt, a missing passage, and a page it names wrongly', () => {
     const report = judgeLexically({
+      question: q,
       claims: [
+        { sentence: 'A margem EBITDA mede o resultado operacional antes de juros e impostos.', citations: [1] },
         { sentence: 'A margem EBITDA divide o EBITDA pela receita líquida.', citations: [1] },
-        { sentence: 'O turnover de funcionários caiu pela metade no Japão.', citations: [1] },
-        { sentence: 'Algo citado que não existe aqui.', citations: [9] },
+        { sentence: 'Algo citado que não existe aqui sobre a margem.', citations: [9] },
+        { sentence: 'A margem EBITDA mede o resultado operacional (p. 9).', citations: [1] },
       ],
       sources, perspectives: ['financial'], threshold: 0.7, lang: 'pt',
     });
-    expect(report.claims.map((c) => c.supported)).toEqual([true, false, false]);
-    expect(report.grounding).toBeCloseTo(0.33, 2);
-    expect(report.citationQuality).toBeCloseTo(0.67, 2);
+    // The second claim is in the passage but not in the excerpt shown: not supported by what is cited.
+    expect(report.claims.map((c) => c.supported)).toEqual([true, false, false, false]);
+    expect(report.claims[3]).toMatchObject({ pageCorrect: false });
+    expect(report.verdict).toBe('fail');
   });
   it('marks unverified claims in place, or lists them', () => {
     const text = 'Primeira frase [1]. Segunda frase [2].';
@@ -104,14 +112,13 @@ describe('extractive answer and lexical judge', () => {
     expect(out).toContain('- Frase reescrita');
     expect(out).not.toContain('Primeira frase [1]. (não');
   });
-  it('labels a source by page, or by section for documents without pages', () => {
-    expect(sourceLabel(source(1, 'x'))).toBe('Guia BSC, p. iii');
-    expect(sourceLabel({ ...source(1, 'x'), pageLabel: '12', pageStart: 12, pageEnd: 13 })).toBe('Guia BSC, pp. 12–13');
+  it('labels a source by the printed labels of its excerpt\'s pages, never mixing a label with a physical number', () => {
+    expect(sourceLabel({ ...source(1, 'x'), pageLabels: ['iii'] })).toBe('Guia BSC, p. iii');
+    expect(sourceLabel({ ...source(1, 'x'), pageLabel: 'iv', pageStart: 4, pageEnd: 5, pageLabels: ['iv', '1'] })).toBe('Guia BSC, pp. iv–1');
+    expect(sourceLabel({ ...source(1, 'x'), pageLabel: '7', pageStart: 11, pageEnd: 11, pageLabels: ['7'] })).toBe('Guia BSC, p. 7');
+    // An answer stored before excerpts: the last page's printed label is unknown, so no physical number is printed.
+    expect(sourceLabel({ ...source(1, 'x'), pageLabel: 'iii', pageStart: 3, pageEnd: 4 })).toBe('Guia BSC, p. iii ff.');
     expect(sourceLabel({ ...source(1, 'x'), pageLabel: 'Perspectiva financeira' })).toBe('Guia BSC, § Perspectiva financeira');
-  });
-  it('picks the excerpt that shares the question\'s terms', () => {
-    const passage = 'O BSC tem quatro perspectivas. A perspectiva financeira usa o ROI. O ciclo de caixa mede dias entre pagar e receber.';
-    expect(bestExcerpt(passage, 'ciclo de caixa', 60)).toBe('O ciclo de caixa mede dias entre pagar e receber.');
   });
 });
 

@@ -1,67 +1,114 @@
 import type { AnswerSource, Perspective } from '../../../preload/contract';
-import { contentTerms, surfaceWordsMatching, type CitedSentence } from './citations';
+import type { CitedSentence } from './citations';
+import { routeToPerspectives } from './route-lexical';
 import { headingFor, type AnswerLanguage } from './sections';
-import { bestExcerpt, sourceLabel } from './sources';
+import { sourceLabel } from './sources';
+import type { UnitKind } from './passage-units';
+
+/** A quote chosen for the answer, with the citation it becomes. */
+export interface QuotedEvidence {
+  source: AnswerSource;
+  /** The quote as shown (Markdown marks removed; tables and lists keep their lines). */
+  text: string;
+  kind: UnitKind;
+  /** The heading the quote sits under in its document ('' when none). */
+  heading: string;
+}
 
 export interface ExtractiveAnswer {
   text: string;
   sections: Array<{ perspective: Perspective; heading: string; text: string }>;
-  /** Each quote with the passage it cites, for the lexical judge. */
+  /** Each quote with the passage it cites, for the judge. */
   claims: CitedSentence[];
 }
 
 /**
- * The answer without a language model: per perspective, its best passages quoted with document
- * and page, each under a one-line lead saying what it shows. Labelled as extractive at the top,
- * with the reason (no model configured, or the provider unreachable).
+ * The label atop an extractive answer: why there is no model-written text. "No language model
+ * configured" only when none is; a configured model that failed is named with its reason.
+ */
+export function extractiveLabel(lang: AnswerLanguage, modelFailure: string | null): string {
+  const pt = lang === 'pt';
+  if (modelFailure) {
+    return pt
+      ? `_O modelo de linguagem não respondeu (${modelFailure}) — resposta extrativa: trechos da biblioteca citados com documento e página._`
+      : `_The model did not answer (${modelFailure}) — extractive answer instead: passages from the library quoted with document and page._`;
+  }
+  return pt
+    ? '_Resposta extrativa (nenhum modelo de linguagem configurado): trechos da biblioteca citados com documento e página, sem redação própria._'
+    : '_Extractive answer (no language model configured): passages from the library quoted with document and page, not written by a model._';
+}
+
+/** The perspective a quote is about, from its own words and heading; null when none stands out. */
+export function perspectiveOfQuote(q: Pick<QuotedEvidence, 'text' | 'heading'>): Perspective | null {
+  const r = routeToPerspectives(`${q.heading}. ${q.text}`);
+  const ranked = (Object.entries(r.scores) as Array<[Perspective, number]>).sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  if (!first || first[1] < 2 || (second && second[1] >= first[1])) return null;
+  return first[0];
+}
+
+function blockquote(q: QuotedEvidence): string {
+  return q.text.split('\n').map((l) => `> ${l}`).join('\n');
+}
+
+function quoteBlock(q: QuotedEvidence): string {
+  const lead = q.heading ? `**${q.heading}**\n\n` : '';
+  return `${lead}${blockquote(q)}\n\n— ${sourceLabel(q.source)} [${q.source.n}]`;
+}
+
+/**
+ * The answer without a language model. The quote that best answers the question comes first;
+ * the others follow, grouped under a perspective heading only when the quote is about that
+ * perspective (its words say so), groups in the order of their best quote, so no heading ever
+ * pushes the best evidence down. Quotes about no perspective in particular come under "Other passages".
  */
 export function composeExtractiveAnswer(input: {
-  question: string;
-  perspectives: Perspective[];
-  sources: AnswerSource[];
+  quotes: QuotedEvidence[];
   lang: AnswerLanguage;
-  /** A visible note under the label, e.g. that the provider did not answer. */
+  /** Set when a configured model failed (its reason); null when none is configured. */
+  modelFailure: string | null;
+  /** A visible note under the label. */
   note?: string | null;
 }): ExtractiveAnswer {
   const pt = input.lang === 'pt';
-  const label = pt
-    ? '_Resposta extrativa (sem modelo de linguagem): trechos da biblioteca citados com documento e página, sem redação própria._'
-    : '_Extractive answer (no language model): passages from the library quoted with document and page, not written by a model._';
-  const head = [label, ...(input.note ? [`_${input.note}_`] : [])].join('\n\n');
-  const questionTerms = contentTerms(input.question);
-  const claims: CitedSentence[] = [];
-  const sections = input.perspectives.map((perspective) => {
-    const heading = headingFor(perspective, input.lang);
-    const mine = input.sources.filter((s) => s.perspective === perspective);
-    const blocks = mine.map((s) => {
-      const quote = bestExcerpt(s.quote, input.question);
-      claims.push({ sentence: quote, citations: [s.n] });
-      return `${leadFor(s, quote, questionTerms, input.lang)}\n\n> ${quote}\n\n— ${sourceLabel(s)} [${s.n}]`;
-    });
-    const text = blocks.length
-      ? blocks.join('\n\n')
-      : pt
-        ? '_Nenhum trecho da biblioteca trata desta perspectiva para esta pergunta._'
-        : '_No passage in the library covers this perspective for this question._';
-    return { perspective, heading, text };
-  });
-  const nothing = input.sources.length === 0
-    ? `\n\n${pt ? 'Não encontrei na biblioteca trechos que respondam a esta pergunta. Importe documentos sobre o tema ou reformule a pergunta.' : 'I found no passages in the library that answer this question. Import documents on the subject or rephrase the question.'}`
-    : '';
-  const body = sections.map((s) => `## ${s.heading}\n\n${s.text}`).join('\n\n');
-  return { text: `${head}${nothing}\n\n${body}\n`, sections, claims };
+  const head = [extractiveLabel(input.lang, input.modelFailure), ...(input.note ? [`_${input.note}_`] : [])].join('\n\n');
+  const claims: CitedSentence[] = input.quotes.map((q) => ({ sentence: q.text.replace(/\s+/g, ' ').trim(), citations: [q.source.n] }));
+  if (input.quotes.length === 0) {
+    const nothing = pt
+      ? 'Não encontrei na biblioteca trechos que respondam a esta pergunta. Importe documentos sobre o tema ou reformule a pergunta.'
+      : 'I found no passages in the library that answer this question. Import documents on the subject or rephrase the question.';
+    return { text: `${head}\n\n${nothing}\n`, sections: [], claims };
+  }
+  const [best, ...rest] = input.quotes;
+  const groups = new Map<Perspective | null, QuotedEvidence[]>();
+  for (const q of rest) {
+    const p = q.source.perspective;
+    groups.set(p, [...(groups.get(p) ?? []), q]);
+  }
+  const parts = [`${pt ? '**Trecho que melhor responde**' : '**Best answering passage**'}\n\n${quoteBlock(best!)}`];
+  for (const [p, quotes] of groups) {
+    const heading = p ? headingFor(p, input.lang) : pt ? 'Outros trechos' : 'Other passages';
+    parts.push(`## ${heading}\n\n${quotes.map(quoteBlock).join('\n\n')}`);
+  }
+  // Sections (for export and the per-perspective view) hold every quote about their perspective, the best one included.
+  const sections: ExtractiveAnswer['sections'] = [];
+  for (const q of input.quotes) {
+    const p = q.source.perspective;
+    if (!p) continue;
+    const section = sections.find((x) => x.perspective === p);
+    if (section) section.text += `\n\n${quoteBlock(q)}`;
+    else sections.push({ perspective: p, heading: headingFor(p, input.lang), text: quoteBlock(q) });
+  }
+  return { text: `${head}\n\n${parts.join('\n\n')}\n`, sections, claims };
 }
 
-/** "**Heading of the passage** — key terms: custo, margem": what the quote shows, in one line. */
-function leadFor(s: AnswerSource, quote: string, questionTerms: ReadonlySet<string>, lang: AnswerLanguage): string {
-  const firstLine = s.quote.split('\n').find((l) => /^\s{0,3}#{1,6}\s/.test(l));
-  const topic = firstLine ? firstLine.replace(/^\s*#+\s*/, '').replace(/[*`]+/g, '').trim() : firstWords(quote, 8);
-  const terms = surfaceWordsMatching(quote, questionTerms, 4);
-  const said = lang === 'pt' ? 'termos da pergunta' : 'question terms';
-  return `**${topic}**${terms.length ? ` — ${said}: ${terms.join(', ')}` : ''}`;
-}
-
-function firstWords(text: string, n: number): string {
-  const words = text.split(/\s+/);
-  return words.length <= n ? text.replace(/[.;:]$/, '') : `${words.slice(0, n).join(' ')}…`;
+/** "Your library does not cover this", and the nearest material, shown as such rather than as an answer. */
+export function composeNotCovered(input: { quotes: QuotedEvidence[]; missing: string[]; lang: AnswerLanguage }): string {
+  const pt = input.lang === 'pt';
+  const said = pt
+    ? `**Sua biblioteca não cobre isto.** Nenhum documento trata${input.missing.length ? ` de: ${input.missing.map((w) => `_${w}_`).join(', ')}` : ' do que a pergunta pede'}. Importe documentos sobre o tema ou reformule a pergunta.`
+    : `**Your library does not cover this.** No document deals with${input.missing.length ? `: ${input.missing.map((w) => `_${w}_`).join(', ')}` : ' what the question asks'}. Import documents on the subject or rephrase the question.`;
+  if (input.quotes.length === 0) return `${said}\n`;
+  const nearest = pt ? '### Material mais próximo (não é uma resposta)' : '### Nearest material (not an answer)';
+  return `${said}\n\n${nearest}\n\n${input.quotes.map(quoteBlock).join('\n\n')}\n`;
 }

@@ -13,6 +13,17 @@ function passagesBlock(sources: AnswerSource[]): string {
   return sources.map((s) => `[${s.n}] (${sourceLabel(s)})\n${s.quote.trim()}`).join('\n\n');
 }
 
+/** For the judge: each cited excerpt with the printed page label(s) it is shown with, then its whole passage. */
+function excerptsBlock(sources: AnswerSource[]): string {
+  return sources
+    .map((s) => {
+      const pages = (s.pageLabels ?? [s.pageLabel]).join('–');
+      const excerpt = s.excerpt ? `Excerpt shown to the reader, cited as page ${pages}: "${s.excerpt.replace(/\s+/g, ' ').trim()}"\n` : '';
+      return `[${s.n}] (${sourceLabel(s)})\n${excerpt}Whole passage:\n${s.quote.trim()}`;
+    })
+    .join('\n\n');
+}
+
 export function condensePrompt(question: string, history: ConversationTurn[]): ChatMessage[] {
   const turns = history
     .map((t) => `User: ${t.question}${t.answer ? `\nAssistant: ${t.answer.slice(0, 600)}${t.answer.length > 600 ? '…' : ''}` : ''}`)
@@ -127,7 +138,9 @@ export function judgePrompt(input: { question: string; answer: string; cited: An
       role: 'system',
       content:
         'You are the judge of a Balanced Scorecard assistant. You receive a question, an answer with [n] citations, and the cited passages themselves. ' +
-        'For each sentence of the answer that makes a claim, check whether the passages it cites really support it. Then score from 0 to 1: ' +
+        'For each sentence of the answer that makes a claim, check whether the excerpt it cites, on the page it is cited with, really supports it, ' +
+        'and whether the sentence answers the question. A sentence the excerpt does not say, a page number that is not the excerpt\'s page, ' +
+        'or a sentence that does not address the question is not supported. Then score from 0 to 1: ' +
         `completeness (does it answer the question for the perspectives ${input.perspectives.map(nameOf).join(', ')}), ` +
         'grounding (share of claims supported by their cited passages), citationQuality (are citations present, correct and specific). ' +
         `Write the feedback and reasons in ${languageName(input.lang)}; quote each claim's sentence exactly as it appears in the answer. ` +
@@ -136,7 +149,7 @@ export function judgePrompt(input: { question: string; answer: string; cited: An
     },
     {
       role: 'user',
-      content: `Question: ${input.question}\n\nAnswer:\n${input.answer}\n\nCited passages:\n\n${passagesBlock(input.cited)}`,
+      content: `Question: ${input.question}\n\nAnswer:\n${input.answer}\n\nCited excerpts (with their printed page labels) and passages:\n\n${excerptsBlock(input.cited)}`,
     },
   ];
 }

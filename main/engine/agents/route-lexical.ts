@@ -14,6 +14,8 @@ export interface RouteDecision {
   reason: string;
   scores: Record<Perspective, number>;
   needsClarification: boolean;
+  /** 'whole': a question about the BSC as a management system, answered from all four perspectives. */
+  scope: 'whole' | 'perspectives';
 }
 
 // Cue tiers: a perspective named outright, a core measure or theme of it, a hint that is
@@ -29,7 +31,7 @@ const PT_CUES: CueTable = {
   financial: {
     [NAMED]: 'perspectiva financeira|dimensão financeira|perspectiva econômico-financeira|perspectiva do acionista',
     [CORE]: `financeiro|financeira|finanças|receita|faturamento|lucro|lucratividade|rentabilidade|retorno sobre investimento|
-      retorno sobre o investimento|retorno sobre o capital|retorno sobre ativos|retorno sobre o patrimônio|margem|margem bruta|
+      retorno sobre o investimento|retorno sobre o capital|retorno sobre o capital empregado|capital empregado|retorno sobre ativos|retorno sobre o patrimônio|margem|margem bruta|
       margem líquida|margem operacional|margem de contribuição|custo|custos|redução de custos|despesa|despesas|fluxo de caixa|
       geração de caixa|caixa|valor econômico agregado|valor para o acionista|acionista|acionistas|dividendos|giro do ativo|
       utilização de ativos|capital de giro|orçamento|lucro por ação|valor de mercado|liquidez|endividamento|inadimplência|
@@ -142,6 +144,28 @@ const EN_GENERAL_CUES = `balanced scorecard|bsc|scorecard|strategy map|strategy 
   strategic planning|strategy|strategic objectives|implementation|implement|cause and effect|kaplan|
   norton|strategic theme`;
 
+// The BSC as a management system (Kaplan & Norton's later books: Strategy Maps, Alignment, The
+// Execution Premium; public-sector and nonprofit use): such a question concerns every perspective,
+// whatever incidental measure word it also contains ("orçamento", "colaboradores").
+const PT_WHOLE_CUES = `execution premium|premium da execução|escritório de gestão da estratégia|escritório da estratégia|
+  escritório de estratégia|gestão da estratégia|sistema gerencial|sistema de gestão|ciclo fechado|desdobramento|desdobrar|
+  cascateamento|cascatear|cascata|setor público|administração pública|órgão público|órgãos públicos|governo|prefeitura|
+  sem fins lucrativos|terceiro setor|ong|mapa estratégico|mapas estratégicos|temas estratégicos|tema estratégico|
+  causa e efeito|alinhamento estratégico|alinhar a organização|unidades de negócio|serviços compartilhados|
+  comunicar a estratégia|comunicação da estratégia|reunião de análise da estratégia|revisão da estratégia|
+  iniciativas estratégicas|missão e visão|missão|visão|curto prazo|longo prazo|indicadores de tendência|
+  indicadores de resultado|implantar|implantação|implementar|implementação|etapas|painel de indicadores|
+  quem criou|origem do balanced scorecard|objetivos e indicadores|orçamento e estratégia|estratégia e orçamento|
+  alinhar orçamento|toda a empresa|toda a organização`;
+const EN_WHOLE_CUES = `execution premium|office of strategy management|strategy office|strategy management|management system|
+  closed loop|closed-loop|cascade|cascading|cascaded|public sector|government|governments|agency|agencies|nonprofit|
+  nonprofits|non-profit|not-for-profit|strategy map|strategy maps|strategic themes|strategic theme|cause and effect|
+  strategic alignment|alignment of business units|business units|shared services|communicate the strategy|
+  strategy review|operational review|strategic initiatives|initiatives|mission and vision|mission|vision|short-term|
+  long-term|lead and lag|leading and lagging|lead indicators|lag indicators|implementation|implementations|implement|
+  objectives and measures|corporate scorecard|who created|strategy and budget|budget and strategy|
+  budgets across|across the company|across the organization|whole organization`;
+
 // Words that carry no topic, so a question made only of them is too vague to route.
 const FILLER = new Set(
   `ajuda|ajude|help|oi|ola|olá|hello|hi|hey|ok|certo|tudo|bem|ai|aí|coisa|coisas|thing|things|melhor|best|better|
@@ -154,7 +178,7 @@ const FILLER = new Set(
 interface Cue {
   lang: AnalyzedLanguage;
   stems: string[];
-  target: Perspective | 'all' | 'general';
+  target: Perspective | 'all' | 'general' | 'whole';
   weight: number;
 }
 
@@ -200,6 +224,8 @@ function buildCues(): Cue[] {
   }
   add(PT_ALL_CUES, 'pt', 'all', 0);
   add(EN_ALL_CUES, 'en', 'all', 0);
+  add(PT_WHOLE_CUES, 'pt', 'whole', 0);
+  add(EN_WHOLE_CUES, 'en', 'whole', 0);
   add(PT_GENERAL_CUES, 'pt', 'general', 0);
   add(EN_GENERAL_CUES, 'en', 'general', 0);
   // Longest phrase first, so a specific phrase claims its words before a single-word cue can.
@@ -304,8 +330,12 @@ export function routeToPerspectives(question: string): RouteDecision {
   const cuesBy: Record<Perspective, string[]> = { financial: [], customer: [], process: [], learning: [] };
   const generalCues: string[] = [];
   const allCues: string[] = [];
+  const wholeCues: string[] = [];
+  let named = false;
   for (const hit of hits) {
+    if (hit.weight === NAMED) named = true;
     if (hit.target === 'all') allCues.push(hit.text);
+    else if (hit.target === 'whole') wholeCues.push(hit.text);
     else if (hit.target === 'general') generalCues.push(hit.text);
     else {
       scores[hit.target] += hit.weight;
@@ -322,25 +352,19 @@ export function routeToPerspectives(question: string): RouteDecision {
   const say = explain(lang);
   const all = [...perspectives];
 
-  if (allCues.length > 0) {
-    return { perspectives: all, scores, needsClarification: false, reason: say.allNamed(allCues) };
-  }
+  const whole = (reason: string): RouteDecision => ({ perspectives: all, scores, needsClarification: false, reason, scope: 'whole' });
+  const some = (ps: Perspective[], reason: string): RouteDecision => ({ perspectives: ps, scores, needsClarification: false, reason, scope: 'perspectives' });
+  if (allCues.length > 0) return whole(say.allNamed(allCues));
+  // The BSC as a system: all four, unless a perspective is named outright.
+  if (wholeCues.length > 0 && !named) return whole(say.general(wholeCues));
   // A general question that touches most perspectives is about the scorecard as a whole.
-  if (selected.length >= 3 && generalCues.length > 0) {
-    return { perspectives: all, scores, needsClarification: false, reason: say.general(generalCues) };
-  }
+  if (selected.length >= 3 && generalCues.length > 0) return whole(say.general(generalCues));
   // A lone hint ("alinhar") does not outweigh an explicit question about the BSC itself.
-  if (selected.length > 0 && top < CORE && generalCues.length > 0) {
-    return { perspectives: all, scores, needsClarification: false, reason: say.general(generalCues) };
-  }
-  if (selected.length > 0) {
-    return { perspectives: selected, scores, needsClarification: false, reason: say.specific(selected, cuesBy) };
-  }
+  if (selected.length > 0 && top < CORE && generalCues.length > 0) return whole(say.general(generalCues));
+  if (selected.length > 0) return some(selected, say.specific(selected, cuesBy));
   // One word ("BSC?") gives nothing to answer beyond a definition: ask what the user wants.
-  if ((generalCues.length > 0 && contentWords >= 2) || contentWords >= 3) {
-    return { perspectives: all, scores, needsClarification: false, reason: say.general(generalCues) };
-  }
-  return { perspectives: [], scores, needsClarification: true, reason: say.vague() };
+  if ((generalCues.length > 0 && contentWords >= 2) || contentWords >= 3 || wholeCues.length > 0) return whole(say.general([...wholeCues, ...generalCues]));
+  return { perspectives: [], scores, needsClarification: true, reason: say.vague(), scope: 'perspectives' };
 }
 
 function quoteList(words: string[]): string {

@@ -1,6 +1,6 @@
 import type { AnswerSource, Perspective } from '../../../preload/contract';
 import type { RetrievedHit } from '../retrieval/retrieve';
-import { contentTerms } from './citations';
+import { pageSpansInChunk, pagesOfExcerpt, type PageReader, type PageSpan } from './page-map';
 
 /** A retrieved passage with the store it came from. */
 export type Passage = RetrievedHit & { store: 'embedded' | 'qdrant' };
@@ -38,58 +38,62 @@ export function numberSources(chosen: Array<{ perspective: Perspective; passages
   return sources;
 }
 
+/** Maps excerpts of retrieved chunks to the page(s) holding them; remembers each chunk's page spans. */
+export function excerptPager(readPages: PageReader | null): (p: Passage, start: number, end: number) => Pick<AnswerSource, 'pageStart' | 'pageEnd' | 'pageLabel' | 'pageLabels'> & { ocr?: boolean } {
+  const spans = new Map<number, PageSpan[]>();
+  return (p, start, end) => {
+    const whole = { pageStart: p.pageStart, pageEnd: p.pageEnd, pageLabel: p.pageLabel, pageLabels: [p.pageLabel] };
+    if (!readPages) return p.pageStart === p.pageEnd ? whole : { pageStart: p.pageStart, pageEnd: p.pageEnd, pageLabel: p.pageLabel };
+    let mine = spans.get(p.chunkId);
+    if (!mine) {
+      mine = pageSpansInChunk(p.text, readPages(p.documentId, p.pageStart, p.pageEnd));
+      spans.set(p.chunkId, mine);
+    }
+    const at = pagesOfExcerpt(p.text, mine, start, end);
+    if (!at) return whole;
+    return { pageStart: at.pageStart, pageEnd: at.pageEnd, pageLabel: at.pageLabels[0]!, pageLabels: at.pageLabels, ...(at.ocr ? { ocr: true } : {}) };
+  };
+}
+
+/** One citation: the excerpt [start, end) of a retrieved passage, numbered n, with the page(s) that hold it. */
+export function citeExcerpt(
+  p: Passage,
+  span: { start: number; end: number },
+  n: number,
+  perspective: Perspective | null,
+  pager: ReturnType<typeof excerptPager>,
+): AnswerSource {
+  return {
+    n,
+    chunkId: p.chunkId,
+    documentId: p.documentId,
+    filename: p.filename,
+    title: p.title,
+    ...pager(p, span.start, span.end),
+    quote: p.text,
+    excerpt: p.text.slice(span.start, span.end),
+    excerptStart: span.start,
+    excerptEnd: span.end,
+    score: p.score,
+    store: p.store,
+    perspective,
+  };
+}
+
 /** A page label that reads as a page number ("12", "iii", "A-3"), not a section heading. */
 const PAGE_LIKE = /^(?:\d+|[ivxlcdm]+|[A-Z]?-?\d+[a-z]?)$/i;
 
 /**
- * "Title, p. 12" ("pp. 12–13" when the passage spans pages). Markdown and DOCX documents have
- * sections instead of pages, labelled with their heading: "Title, § Perspectiva financeira".
+ * "Title, p. 12" ("pp. 12–13" when the excerpt runs over a page break): printed labels only, the
+ * first and last page of the excerpt. Markdown and DOCX documents have sections instead of pages,
+ * labelled with their heading: "Title, § Perspectiva financeira". An answer stored before excerpts
+ * had page labels says "p. 12 ff." for a passage spanning pages (its last printed label is unknown).
  */
-export function sourceLabel(s: Pick<AnswerSource, 'title' | 'filename' | 'pageLabel' | 'pageStart' | 'pageEnd'>): string {
+export function sourceLabel(s: Pick<AnswerSource, 'title' | 'filename' | 'pageLabel' | 'pageStart' | 'pageEnd' | 'pageLabels'>): string {
   const name = s.title ?? s.filename;
-  if (!PAGE_LIKE.test(s.pageLabel)) return s.pageLabel === name ? name : `${name}, § ${s.pageLabel}`;
-  return `${name}, ${s.pageEnd > s.pageStart ? `pp. ${s.pageLabel}–${s.pageEnd}` : `p. ${s.pageLabel}`}`;
-}
-
-/** Passage text as plain prose: Markdown headings (the lead names them), emphasis and table pipes removed, whitespace folded. */
-export function plainPassage(text: string): string {
-  return text
-    .replace(/^\s{0,3}#{1,6}\s+.*$/gm, '')
-    .replace(/[*`]+|__/g, '')
-    .replace(/^\s*[-*+]\s+/gm, '')
-    .replace(/\|/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function sentencesOf(text: string): string[] {
-  return text.split(/(?<=[.!?;:])\s+(?=[\p{Lu}"“(\d])/u).filter((s) => s.trim() !== '');
-}
-
-/**
- * The part of a passage that best answers the question: the sentence sharing the most terms with
- * it, followed by the next ones up to `maxChars`. The start of the passage when none shares a term.
- */
-export function bestExcerpt(passage: string, question: string, maxChars = 420): string {
-  const sentences = sentencesOf(plainPassage(passage));
-  if (sentences.length === 0) return '';
-  const wanted = contentTerms(question);
-  let best = 0;
-  let bestScore = -1;
-  sentences.forEach((s, i) => {
-    const terms = contentTerms(s);
-    let score = 0;
-    for (const t of wanted) if (terms.has(t)) score++;
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  });
-  let excerpt = sentences[best]!;
-  for (let i = best + 1; i < sentences.length && excerpt.length + sentences[i]!.length + 1 <= maxChars; i++) excerpt += ` ${sentences[i]}`;
-  if (excerpt.length > maxChars) {
-    const cut = excerpt.lastIndexOf(' ', maxChars);
-    excerpt = `${excerpt.slice(0, cut > maxChars / 2 ? cut : maxChars)}…`;
-  }
-  return excerpt;
+  const labels = s.pageLabels?.length ? s.pageLabels : [s.pageLabel];
+  const first = labels[0]!;
+  if (!PAGE_LIKE.test(first)) return first === name ? name : `${name}, § ${first}`;
+  if (labels.length > 1) return `${name}, pp. ${first}–${labels[labels.length - 1]}`;
+  return `${name}, p. ${first}${!s.pageLabels && s.pageEnd > s.pageStart ? ' ff.' : ''}`;
 }

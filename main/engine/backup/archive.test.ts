@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '../db/migrate';
 import { BscError } from '../errors';
 import { PARTIAL_SUFFIX, writeBackupArchive, type BackupFile, type BackupProgress } from './archive';
 import { extractBackup } from './extract';
@@ -49,12 +50,13 @@ function makeLibrary(root: string): BackupFile[] {
   const dbFile = path.join(lib, 'app.sqlite');
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE chunks (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO chunks (text) VALUES (?)');
+  // Our real schema for that version: restore refuses any other (schema-check.ts).
+  migrate(db, SCHEMA);
+  db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, status, created_at) VALUES ('d', 's', 'a.pdf', 'application/pdf', 1, 'indexed', 'now')`).run();
+  const insert = db.prepare(`INSERT INTO chunks (document_id, ord, page_start, page_end, text) VALUES ('d', ?, 1, 1, ?)`);
   db.transaction(() => {
-    for (let i = 0; i < 2000; i++) insert.run(`indicador de satisfação do cliente ${i}`);
+    for (let i = 0; i < 2000; i++) insert.run(i, `indicador de satisfação do cliente ${i}`);
   })();
-  db.pragma(`user_version = ${SCHEMA}`);
   db.close();
 
   const result: BackupFile[] = [{ name: 'db/app.sqlite', path: dbFile }];

@@ -15,6 +15,7 @@ import { BscError } from '../errors';
 import { silentLog } from '../observability/log';
 import { LATEST_SCHEMA_VERSION, migrate } from '../db/migrate';
 import { createBackup } from './backup';
+import { verifyBackup } from './verify';
 import { RESTORE_MARKER, restoreBackup, type RestoreEngine } from './restore';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -245,6 +246,36 @@ describe('backup and restore round trip', () => {
   });
 });
 
+/** A ustar header for a regular file of `size` bytes (tar-stream will not write one without the bytes). */
+function ustarHeader(name: string, size: number): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  h.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  h.write('        ', 148);
+  h.write('0', 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return h;
+}
+
+/** manifest.json, then a header declaring a 1 GiB db/app.sqlite followed by a few KB: gzip makes it tiny. */
+function gigabyteClaim(schema: number): Buffer {
+  const manifest = Buffer.from(JSON.stringify({
+    format: 'agente-bsc-backup', formatVersion: 1, appVersion: '0.1.0', schemaVersion: schema, createdAt: new Date().toISOString(), hostName: 'h',
+    counts: { documents: 0, chunks: 0, conversations: 0 }, embeddingFingerprint: null, vectorStore: { mode: 'embedded', snapshot: 'included' },
+    entries: [{ name: 'db/app.sqlite', bytes: 2 ** 30, sha256: '0'.repeat(64) }],
+  }));
+  const pad = (n: number) => Buffer.alloc((512 - (n % 512)) % 512);
+  return gzipSync(Buffer.concat([ustarHeader('manifest.json', manifest.length), manifest, pad(manifest.length), ustarHeader('db/app.sqlite', 2 ** 30), Buffer.alloc(16 * 1024)]));
+}
+
 describe('restore refuses and keeps the live data as it was', () => {
   const MANIFEST = (files: Array<{ name: string; body: Buffer }>, schemaVersion: number) => ({
     format: 'agente-bsc-backup', formatVersion: 1, appVersion: '0.1.0', schemaVersion, createdAt: new Date().toISOString(), hostName: 'h',
@@ -308,6 +339,19 @@ describe('restore refuses and keeps the live data as it was', () => {
         { header: { name: 'db/app.sqlite' }, body: corruptDb }, { header: { name: 'settings.json' }, body: files[1]!.body }]), /integrity_check|cannot be read|schema version/],
     ];
 
+    // The probe of issue 13: a trigger that empties the library at the next import.
+    const trapped = path.join(dir, 'trapped.sqlite');
+    fs.writeFileSync(trapped, dbBytes);
+    const trap = new Database(trapped);
+    trap.exec('CREATE TRIGGER wipe_library AFTER INSERT ON chunks BEGIN DELETE FROM documents; END');
+    trap.close();
+    const trappedDb = fs.readFileSync(trapped);
+    const trappedFiles = [{ name: 'db/app.sqlite', body: trappedDb }, files[1]!];
+    cases.push(['extra trigger', await tarGz([{ header: { name: 'manifest.json' }, body: Buffer.from(JSON.stringify(MANIFEST(trappedFiles, schema))) },
+      ...trappedFiles.map((f) => ({ header: { name: f.name }, body: f.body }))]), /schema is not the one Agente BSC builds.*unexpected trigger wipe_library on chunks/]);
+    // A tiny archive whose manifest and tar header declare a 1 GiB database.
+    cases.push(['declared 1 GiB', gigabyteClaim(schema), /declares 1024 MiB of entries in a 0\.0 MiB archive.*nothing was written/]);
+
     const before = dataChecksum(dataDir);
     const docsBefore = a.engine.lib().repo.list().map((d) => d.id);
     for (const [label, bytes, reason] of cases) {
@@ -321,6 +365,13 @@ describe('restore refuses and keeps the live data as it was', () => {
       expect(dataChecksum(dataDir), label).toBe(before);
       expect(fs.existsSync(path.join(dir, 'abs-evil')) || fs.existsSync(path.join(dataDir, '..', 'evil')), label).toBe(false);
     }
+    // Verify stops at the manifest: far less than the declared GiB was inflated, let alone written.
+    const claim = await verifyBackup(path.join(dir, 'declared-1-GiB.bscbackup'), { maxSchemaVersion: LATEST_SCHEMA_VERSION, tempDir: path.join(dir, 'scratch') });
+    expect(claim.ok).toBe(false);
+    expect(claim.inflatedBytes).toBeLessThan(64 * 1024);
+    // The trigger never ran: an import into the kept library keeps its documents.
+    await waitForJobs(a.engine, a.engine.importFiles([{ path: path.join(sampleLibrary, fs.readdirSync(sampleLibrary).find((n) => n.endsWith('.md'))!) }]));
+    expect(a.engine.lib().repo.list().length).toBeGreaterThanOrEqual(docsBefore.length);
     // Nothing was staged, no safety backup was taken (verification comes first), the library still answers.
     expect(fs.readdirSync(dataDir).filter((n) => n.startsWith('.restore'))).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, 'backups')) ? fs.readdirSync(path.join(dataDir, 'backups')) : []).toEqual([]);

@@ -26,6 +26,7 @@ export async function extractBackup(file: string, stagingDir: string, opts: Extr
       signal: opts.signal,
       onProgress: opts.onProgress,
       stopAtFirstProblem: true,
+      writes: { dir: root, entries: 'all' },
       targetFor: async (name) => {
         const target = path.resolve(root, ...name.split('/'));
         if (!target.startsWith(root + path.sep)) {

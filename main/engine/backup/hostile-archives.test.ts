@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../db/migrate';
 import { BscError } from '../errors';
 import { extractBackup } from './extract';
 import type { BackupManifest } from './manifest';
@@ -39,12 +40,13 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 function makeDatabase(file: string, userVersion: number): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE chunks (id INTEGER PRIMARY KEY, text TEXT NOT NULL); CREATE INDEX chunks_text ON chunks(text);');
-  const insert = db.prepare('INSERT INTO chunks (text) VALUES (?)');
+  // Our real schema for that version: restore refuses any other (schema-check.ts).
+  migrate(db, userVersion);
+  db.prepare(`INSERT INTO documents (id, sha256, filename, mime, bytes, status, created_at) VALUES ('d', 's', 'a.pdf', 'application/pdf', 1, 'indexed', 'now')`).run();
+  const insert = db.prepare(`INSERT INTO chunks (document_id, ord, page_start, page_end, text) VALUES ('d', ?, 1, 1, ?)`);
   db.transaction(() => {
-    for (let i = 0; i < 3000; i++) insert.run(`perspectiva financeira ${i} ${'x'.repeat(i % 200)}`);
+    for (let i = 0; i < 3000; i++) insert.run(i, `perspectiva financeira ${i} ${'x'.repeat(i % 200)}`);
   })();
-  db.pragma(`user_version = ${userVersion}`);
   db.close();
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import tar from 'tar-stream';
 import type { Header as TarHeader } from 'tar-stream';
 import { BscError } from '../errors';
+import { schemaProblems } from './schema-check';
 import {
   DATABASE_ENTRY,
   MANIFEST_ENTRY,
@@ -53,7 +54,7 @@ const SUCCESS: Record<CheckName, string> = {
   'entry types': 'every entry is a regular file',
   entries: 'every listed entry is present exactly once with its declared size, and nothing else',
   checksums: 'every entry matches its sha256',
-  database: `${DATABASE_ENTRY} passes integrity_check and its user_version matches the manifest`,
+  database: `${DATABASE_ENTRY} passes integrity_check, its user_version matches the manifest, and its schema is exactly ours`,
 };
 
 /** Header, padding and pax records per entry, plus the end-of-archive blocks: slack over declared sizes. */
@@ -105,7 +106,43 @@ export type WalkOptions = {
   stopAtFirstProblem: boolean;
   /** Where to write a listed, well-formed entry's bytes, or null to only hash them. */
   targetFor(name: string): Promise<string | null>;
+  /** The folder written entries go to and which of them are written: its free space is checked first. */
+  writes?: { dir: string; entries: 'database' | 'all' };
 };
+
+/** An archive's entries may expand to this many times its size (gzip of a SQLite file: ~2–10×)… */
+export const MAX_EXPANSION_RATIO = 20;
+/** …or by this much, whichever is more, so small libraries with empty pages are not refused. */
+export const EXPANSION_SLACK_BYTES = 64 * 1024 * 1024;
+/** Free space kept beyond what an extraction writes, so a restore never fills the disk. */
+const FREE_SPACE_MARGIN = 64 * 1024 * 1024;
+
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+
+/**
+ * Refuses, before anything is written, a manifest whose sizes no real backup of this archive's
+ * size could have, or that would not fit on the disk it is written to.
+ */
+async function declaredSizeProblem(manifest: BackupManifest, archiveBytes: number, writes: WalkOptions['writes']): Promise<string | null> {
+  const declared = manifest.entries.reduce((sum, e) => sum + e.bytes, 0);
+  const limit = Math.max(archiveBytes * MAX_EXPANSION_RATIO, archiveBytes + EXPANSION_SLACK_BYTES);
+  if (declared > limit) {
+    return `the manifest declares ${mib(declared)} of entries in a ${mib(archiveBytes)} archive, more than any real backup expands to (possible decompression bomb); nothing was written`;
+  }
+  if (!writes) return null;
+  const toWrite = writes.entries === 'all' ? declared : (manifest.entries.find((e) => e.name === DATABASE_ENTRY)?.bytes ?? 0);
+  let free: number;
+  try {
+    const fsStats = await statfs(writes.dir);
+    free = fsStats.bavail * fsStats.bsize;
+  } catch {
+    return null; // statfs unsupported here: the writes themselves will report a full disk
+  }
+  if (toWrite + FREE_SPACE_MARGIN > free) {
+    return `not enough free disk space in ${writes.dir}: the backup needs ${mib(toWrite)} (plus ${mib(FREE_SPACE_MARGIN)} to spare) and ${mib(free)} is free; nothing was written`;
+  }
+  return null;
+}
 
 /**
  * Reads a .bscbackup from start to end once, checking everything that can be checked while
@@ -179,6 +216,8 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
         for (const e of manifest.entries) listed.set(e.name, e);
         inflationCap = 512 + roundUp512(header.size ?? 0) + TAR_OVERHEAD_TOTAL;
         for (const e of manifest.entries) inflationCap += roundUp512(e.bytes) + TAR_OVERHEAD_PER_ENTRY;
+        const sizeProblem = await declaredSizeProblem(manifest, fileSize, opts.writes);
+        if (sizeProblem) findings.add('entries', sizeProblem, true);
         if (manifest.schemaVersion > opts.maxSchemaVersion) {
           findings.add(
             'schema version',
@@ -399,6 +438,11 @@ export async function checkBackupDatabase(file: string, schemaVersion: number): 
     if (userVersion !== schemaVersion) {
       return [`database ${DATABASE_ENTRY}: its schema version is ${userVersion} but the manifest says ${schemaVersion}`];
     }
+    const schema = schemaProblems(db, userVersion);
+    if (schema.length > 0) {
+      const more = schema.length > 1 ? ` (and ${schema.length - 1} more)` : '';
+      return [`database ${DATABASE_ENTRY}: its schema is not the one Agente BSC builds for version ${userVersion}: ${schema[0]}${more}`];
+    }
     return [];
   } catch (err) {
     return [`database ${DATABASE_ENTRY}: cannot be read by SQLite (${(err as Error).message})`];
@@ -458,6 +502,7 @@ export async function verifyBackup(file: string, opts: VerifyOptions): Promise<V
       onProgress: opts.onProgress,
       stopAtFirstProblem: false,
       targetFor: async (name) => (name === DATABASE_ENTRY ? path.join(scratch, 'app.sqlite') : null),
+      writes: { dir: scratch, entries: 'database' },
     });
     const skip = databaseSkipReason(walk);
     const dbPath = walk.written.get(DATABASE_ENTRY);

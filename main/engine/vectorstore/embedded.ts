@@ -73,6 +73,20 @@ interface StoreStatements {
 // transaction-scoped functions, which have only the connection.
 const prepared = new WeakMap<Db, StoreStatements>();
 
+/**
+ * The store's tables that are made on first use rather than by a migration. Restore accepts them
+ * in a backup's schema (backup/schema-check.ts), so keep this the only place they are created.
+ */
+export function createOnDemandTables(db: Db): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS chunk_filters (
+      chunk_id     INTEGER PRIMARY KEY,
+      document_id  TEXT NOT NULL,
+      lang         TEXT,
+      perspectives INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS chunk_filters_document ON chunk_filters(document_id);`);
+}
+
 function statementsOf(db: Db): StoreStatements {
   let s = prepared.get(db);
   if (s?.provisional) {
@@ -81,15 +95,7 @@ function statementsOf(db: Db): StoreStatements {
     else if (!db.inTransaction) s.provisional = false;
   }
   if (s) return s;
-  if (!db.readonly) {
-    db.exec(`CREATE TABLE IF NOT EXISTS chunk_filters (
-      chunk_id     INTEGER PRIMARY KEY,
-      document_id  TEXT NOT NULL,
-      lang         TEXT,
-      perspectives INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX IF NOT EXISTS chunk_filters_document ON chunk_filters(document_id);`);
-  }
+  if (!db.readonly) createOnDemandTables(db);
   const bm25Sql = (filtered: boolean) =>
     filtered
       ? `SELECT chunks_fts.rowid AS chunk_id, bm25(chunks_fts) AS rank, chunks_fts.terms AS terms

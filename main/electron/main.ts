@@ -97,7 +97,6 @@ function createMainWindow(bounds: WindowBounds): BrowserWindow {
     show: false,
     title: 'Agente BSC',
     backgroundColor: '#0f172a',
-    icon: app.isPackaged ? undefined : path.join(here, '../../build/icons/512x512.png'),
     webPreferences: secureWebPreferences(path.join(here, '../preload/index.cjs')),
   });
   if (bounds.maximized) win.maximize();

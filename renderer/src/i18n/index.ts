@@ -8,9 +8,10 @@ import { loginStrings } from '../features/login/strings';
 import { settingsPanelStrings } from '../features/settings/strings';
 import { viewerStrings } from '../features/viewer/strings';
 import { strategyStrings } from '../features/strategy/strings';
+import { watchStrings } from '../features/library/WatchedFolders.strings';
 
 // Each feature keeps its own strings in its folder, as an i18next namespace.
-const featureNamespaces = { chat: chatStrings, backup: backupStrings, settingsPanels: settingsPanelStrings, login: loginStrings, viewer: viewerStrings, strategy: strategyStrings } as const;
+const featureNamespaces = { chat: chatStrings, backup: backupStrings, settingsPanels: settingsPanelStrings, login: loginStrings, viewer: viewerStrings, strategy: strategyStrings, watch: watchStrings } as const;
 
 export type UiLanguage = 'pt-BR' | 'en';
 

@@ -10,6 +10,7 @@ import { importAccept } from './jobs';
 import { SearchPanel } from './SearchPanel';
 import { useFileDrop } from './use-file-drop';
 import { useImportJobs } from './use-import-jobs';
+import { WatchedFolders } from './WatchedFolders';
 
 type Route = { kind: 'list' } | { kind: 'viewer'; documentId: string; pageNo: number | null; lastPage: number | null; chunkId: number | null; query: string };
 type Notice = { tone: 'info' | 'error'; text: string };
@@ -139,6 +140,7 @@ export function LibraryView() {
           {listError && <p role="alert" className="alert">{listError}</p>}
 
           <ImportPanel jobs={jobs} onJobs={apply} onClearFinished={clearFinished} />
+          <WatchedFolders />
 
           {documents === null && !listError && <p>{t('common.loading')}</p>}
           {documents !== null && documents.length === 0 && !hasActiveJobs && (

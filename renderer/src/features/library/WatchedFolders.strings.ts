@@ -1,0 +1,48 @@
+// "Keep a folder in sync" panel strings (namespace "watch"): English and Brazilian Portuguese.
+const en = {
+  title: 'Folders kept in sync',
+  intro: 'New and changed files in these folders are imported automatically; renamed files keep their document.',
+  add: 'Keep a folder in sync',
+  choose: 'Choose folder…',
+  pathLabel: 'Folder path on the server',
+  pathPlaceholder: '/home/consultant/Clients/Acme',
+  onDeleteLabel: 'When a file is deleted from the folder',
+  onDelete: { keep: 'keep its document in the library', remove: 'remove its document from the library' },
+  submit: 'Add folder',
+  cancel: 'Cancel',
+  remove: 'Stop syncing',
+  removeName: 'Stop syncing {{path}}',
+  removed: 'No longer syncing {{path}}; its documents stay in the library.',
+  state: { scanning: 'checking…', watching: 'in sync', unavailable: 'not reachable', inactive: 'synced when the app runs' },
+  counts: '{{indexed}} in the library · {{importing}} importing · {{failed}} failed',
+  missing_one: '{{count}} file gone from the folder (document kept)',
+  missing_other: '{{count}} files gone from the folder (documents kept)',
+  lastScan: 'checked {{time}}',
+  deleted: { keep: 'deleted files: kept', remove: 'deleted files: removed' },
+  errorsTitle: 'Files that could not be imported',
+};
+
+const ptBR: typeof en = {
+  title: 'Pastas sincronizadas',
+  intro: 'Arquivos novos e alterados nestas pastas são importados automaticamente; arquivos renomeados mantêm o seu documento.',
+  add: 'Manter uma pasta sincronizada',
+  choose: 'Escolher pasta…',
+  pathLabel: 'Caminho da pasta no servidor',
+  pathPlaceholder: '/home/consultor/Clientes/Acme',
+  onDeleteLabel: 'Quando um arquivo é apagado da pasta',
+  onDelete: { keep: 'manter o documento na biblioteca', remove: 'remover o documento da biblioteca' },
+  submit: 'Adicionar pasta',
+  cancel: 'Cancelar',
+  remove: 'Parar de sincronizar',
+  removeName: 'Parar de sincronizar {{path}}',
+  removed: '{{path}} não é mais sincronizada; os documentos continuam na biblioteca.',
+  state: { scanning: 'verificando…', watching: 'sincronizada', unavailable: 'inacessível', inactive: 'sincronizada quando o app está aberto' },
+  counts: '{{indexed}} na biblioteca · {{importing}} importando · {{failed}} com erro',
+  missing_one: '{{count}} arquivo saiu da pasta (documento mantido)',
+  missing_other: '{{count}} arquivos saíram da pasta (documentos mantidos)',
+  lastScan: 'verificada {{time}}',
+  deleted: { keep: 'arquivos apagados: mantidos', remove: 'arquivos apagados: removidos' },
+  errorsTitle: 'Arquivos que não puderam ser importados',
+};
+
+export const watchStrings = { en, 'pt-BR': ptBR } as const;

@@ -4,7 +4,6 @@
 import path from 'node:path';
 import type { Reply } from '../../preload/contract';
 import { type DesktopMethodName, desktopChannelFor, desktopMethodNames, desktopMethods } from '../../preload/desktop-contract';
-import { originalPath } from '../engine/ingest/index-document';
 import { dataPaths } from '../engine/settings/data-dir';
 import { type IpcMainLike, type TrustSender, UNTRUSTED_SENDER } from './ipc';
 
@@ -28,6 +27,16 @@ export interface DesktopFileDeps {
 export const IMPORTABLE_EXTENSIONS = ['pdf', 'md', 'markdown', 'txt', 'docx', 'png', 'jpg', 'jpeg', 'tif', 'tiff'];
 
 type Handler = (input: unknown) => Promise<Reply<unknown>>;
+
+/**
+ * Where the engine keeps a document's original: documents/<sha256><ext> (ingest/index-document.ts's
+ * originalPath; a test keeps the two equal). Not imported from there: that module would pull the
+ * whole import pipeline and its native modules into Electron's main process.
+ */
+export function storedOriginalPath(dataDir: string, sha256: string, filename: string): string {
+  const ext = path.extname(filename).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 10);
+  return path.join(dataPaths(dataDir).documents, `${sha256}${ext}`);
+}
 
 export function desktopFileHandlers(deps: DesktopFileDeps): Record<DesktopMethodName, Handler> {
   return {
@@ -54,7 +63,7 @@ export function desktopFileHandlers(deps: DesktopFileDeps): Record<DesktopMethod
       if (!r.ok) return r;
       const doc = (r.value as { document: { sha256: string; filename: string } }).document;
       // The stored original is named by its content hash inside the data folder's documents/.
-      const file = originalPath(dataPaths(deps.dataDir).documents, doc.sha256, doc.filename);
+      const file = storedOriginalPath(deps.dataDir, doc.sha256, doc.filename);
       if (!deps.fileExists(file)) return { ok: true, value: { opened: false, detail: `The original of ${doc.filename} is no longer in the data folder.` } };
       const error = await deps.openPath(file);
       return { ok: true, value: { opened: error === '', detail: error || `Opened ${doc.filename}.` } };

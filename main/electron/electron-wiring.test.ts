@@ -7,7 +7,8 @@ import { desktopChannelFor, desktopMethodNames } from '../../preload/desktop-con
 import { CONTENT_SECURITY_POLICY } from '../engine/security';
 import { menuRoles, menuTemplate } from './app-menu';
 import { APP_URL, isAppUrl, resolveAppFile, serveAppRequest } from './app-protocol';
-import { desktopFileHandlers, registerDesktopFileHandlers } from './desktop-files';
+import { originalPath } from '../engine/ingest/index-document';
+import { desktopFileHandlers, registerDesktopFileHandlers, storedOriginalPath } from './desktop-files';
 import { forwardEvent, registerContractHandlers } from './ipc';
 import { claimSingleInstance } from './single-instance';
 import { shouldCheckForUpdates } from './updates';
@@ -134,6 +135,9 @@ describe('files from the OS (main side)', () => {
     expect(await desktopFileHandlers(d).openOriginal({ documentId: 'doc-1' })).toEqual({ ok: true, value: { opened: true, detail: 'Opened Plano Estratégico.PDF.' } });
     expect(d.callEngine).toHaveBeenCalledWith('library.document', { documentId: 'doc-1' });
     expect(d.openPath).toHaveBeenCalledWith(path.join('/data', 'documents', `${'ab'.repeat(32)}.pdf`));
+    for (const name of ['Plano Estratégico.PDF', 'notas.md', 'sem-extensao', 'a.tar.gz', 'x.d$c#x']) {
+      expect(storedOriginalPath('/data', 'ab'.repeat(32), name), name).toBe(originalPath(path.join('/data', 'documents'), 'ab'.repeat(32), name));
+    }
     const gone = await desktopFileHandlers(deps({ fileExists: () => false })).openOriginal({ documentId: 'doc-1' });
     expect(gone).toMatchObject({ ok: true, value: { opened: false } });
     const missing = await desktopFileHandlers(deps({ callEngine: vi.fn(async () => ({ ok: false as const, error: { code: 'NOT_FOUND' as const, message: 'no such document' } })) })).openOriginal({ documentId: 'x' });

@@ -15,6 +15,7 @@ import { type Baseline, type BenchMetric, type BenchSection, baselineFrom, forma
 import { measureStoreLatency, measureVectorLibrary } from './retrieval-bench';
 import { findServerLoad, metricsFromLoadResult } from './server-load-section';
 import { measureTitles } from './titles-bench';
+import { measureWatchLatency } from './watch-bench';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const baselineFile = path.join(import.meta.dirname, 'baseline.json');
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
     { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
     { name: 'titles', limitMs: 120_000, run: (s) => measureTitles(path.resolve(repoRoot, '../shared/corpus/pdfs'), s) },
+    { name: 'watch', limitMs: 120_000, run: (s) => measureWatchLatency(s) },
     {
       name: 'server-load', limitMs: 240_000,
       run: async (signal) => {

@@ -41,6 +41,7 @@ import { providerHandlers } from './handlers/provider-handlers';
 import { storeHandlers } from './handlers/store-handlers';
 import { watchHandlers, watchServiceOf } from './handlers/watch-handlers';
 import { strategyHandlers } from './handlers/strategy-handlers';
+import { createChatModel } from './llm/models';
 import { EngagementRepository } from './strategy/engagement-repository';
 import { createStrategyService, type StrategyService } from './strategy/strategy-service';
 
@@ -90,8 +91,11 @@ export function composeEngine(opts: EngineOptions): { services: RootServices; cl
     dirProblem = (err as Error).message;
   }
   const loaded = loadSettingsFile(paths.settings);
+  // The engine process gets a log that forwards to its host; an engine built in-process (the CLI,
+  // tests) writes its own file, apart from the host's bsc.log, so two writers never rotate one file.
   const log = opts.log ?? createRotatingLog({
     dir: paths.logs,
+    name: 'bsc-cli',
     maxFileBytes: loaded.settings.logs.maxFileMb * 1024 * 1024,
     retentionDays: loaded.settings.logs.retentionDays,
   });
@@ -268,8 +272,19 @@ export function engineHandlers(engine: Engine): MethodHandlers {
   };
 }
 
+/** The configured chat model (specialist role) for map suggestions; null offline or when its key is missing. */
+function strategyModel(s: Pick<EngineServices, 'settings' | 'keys'>): ChatModel | null {
+  const chat = s.settings.current().chat;
+  if (chat.provider === 'none') return null;
+  try {
+    return createChatModel({ provider: chat.provider, baseUrl: chat.baseUrl, models: chat.models, timeoutMs: chat.timeoutMs, maxRetries: 1 }, s.keys.chatKeys(chat), 'specialist');
+  } catch {
+    return null;
+  }
+}
+
 /** The strategy-map service over the database and the one search (repository per database handle). */
-function strategyServiceOf(s: Pick<EngineServices, 'database' | 'search' | 'library'>): () => StrategyService {
+function strategyServiceOf(s: Pick<EngineServices, 'database' | 'search' | 'library' | 'settings' | 'keys' | 'log'>): () => StrategyService {
   const repos = new WeakMap<AppDatabase, EngagementRepository>();
   const service = createStrategyService({
     engagements: () => {
@@ -281,6 +296,8 @@ function strategyServiceOf(s: Pick<EngineServices, 'database' | 'search' | 'libr
       search: async (query, k, documentIds) => (await s.search.librarySearch({ query, k, documentIds: documentIds ?? undefined })).hits,
       pages: (documentId, from, to) => s.library.open().repo.pagesWithChunks(documentId).filter((p) => p.pageNo >= from && p.pageNo <= to),
     },
+    model: () => strategyModel(s),
+    log: s.log,
   });
   return () => service;
 }

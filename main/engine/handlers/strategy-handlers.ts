@@ -13,7 +13,7 @@ export function strategyHandlers(strategy: () => StrategyService): Pick<MethodHa
     'strategy.rename': ({ engagementId, name }) => strategy().rename(engagementId, name),
     'strategy.duplicate': ({ engagementId, name }) => strategy().duplicate(engagementId, name),
     'strategy.delete': ({ engagementId }) => ({ deleted: strategy().delete(engagementId) }),
-    'strategy.suggest': async (input) => ({ suggestions: await strategy().suggest(input), method: 'offline' as const }),
+    'strategy.suggest': (input) => strategy().suggest(input),
     'strategy.export': async ({ engagementId, format, paper }) => {
       const file = await strategy().export(engagementId, format, paper);
       return { filename: file.filename, mime: file.mime, base64: Buffer.from(file.bytes).toString('base64') };

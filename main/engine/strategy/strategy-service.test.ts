@@ -152,7 +152,7 @@ describe('strategy service', () => {
     service = createStrategyService({ engagements: () => repo, library: primerLibrary(/^0[2-57].*\.md$/) });
     const { engagement } = service.create({ name: 'x' });
     const e = service.save({ ...engagement, objectives: [{ id: 'o', perspective: 'financial', title: 'Elevar a margem EBITDA', description: '', owner: '', themeId: null, x: null, y: null, citations: [] }] }).engagement;
-    const [first] = await service.suggest({ engagementId: e.id, kind: 'measures', objectiveId: 'o' });
+    const { suggestions: [first] } = await service.suggest({ engagementId: e.id, kind: 'measures', objectiveId: 'o' });
     expect(first).toMatchObject({ kind: 'measure', title: 'Margem EBITDA (%)', formula: 'EBITDA ÷ receita líquida × 100', baseline: { value: 6.1, year: 2024 }, initiative: 'Programa de eficiência logística', supported: true });
     expect(first!.targets).toEqual([{ year: 2025, value: 6.6 }, { year: 2027, value: 7.8 }]);
     expect(first!.citations[0]!.excerpt).toContain('F2. Elevar a margem EBITDA');
@@ -160,7 +160,8 @@ describe('strategy service', () => {
 
   it('suggests cited objectives per perspective from the primer, each excerpt on its page', async () => {
     const { engagement } = service.create({ name: 'x' });
-    const suggestions = await service.suggest({ engagementId: engagement.id, kind: 'objectives' });
+    const { suggestions, method } = await service.suggest({ engagementId: engagement.id, kind: 'objectives' });
+    expect(method).toBe('offline');
     const by = (p: string) => suggestions.filter((s) => s.perspective === p).map((s) => s.title);
     expect(by('financial')).toEqual(expect.arrayContaining(['Aumentar a rentabilidade sobre o capital empregado', 'Reduzir o custo unitário de produção ou de serviço']));
     expect(by('process')).toContain('Reduzir o lead time do pedido à entrega');

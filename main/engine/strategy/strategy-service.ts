@@ -3,13 +3,21 @@ import { BscError } from '../errors';
 import { checkStrategyMap } from './checks';
 import type { EngagementRepository } from './engagement-repository';
 import { exportEngagement, type ExportedFile } from './export-engagement';
-import { type SuggestionLibrary, suggestMeasures, suggestObjectives } from './suggest';
+import type { ChatModel } from '../llm/chat-model';
+import { passagesFor, type SuggestionLibrary, suggestMeasures, suggestObjectives } from './suggest';
+import { suggestWithModel } from './suggest-model';
 
 export interface StrategyServiceDeps {
   engagements: () => EngagementRepository;
   library: SuggestionLibrary;
+  /** The configured language model, or null offline (suggestions are then extracted from the library). */
+  model?: () => ChatModel | null;
+  log?: { warn(message: string, fields?: Record<string, unknown>): void };
   clock?: () => Date;
 }
+
+export interface SuggestInput { engagementId: string; kind: 'objectives' | 'measures'; perspective?: MapPerspective; objectiveId?: string; limit?: number }
+export interface SuggestResult { suggestions: Suggestion[]; method: 'offline' | 'model' }
 
 export type WithChecks = { engagement: Engagement; checks: MapCheck[] };
 
@@ -39,14 +47,25 @@ export function createStrategyService(deps: StrategyServiceDeps) {
       return withChecks(repo().save({ ...source, id: repo().newId(), name: name ?? `${source.name} (copy)`, createdAt: at }, at));
     },
     delete: (id: string) => repo().delete(id),
-    async suggest(input: { engagementId: string; kind: 'objectives' | 'measures'; perspective?: MapPerspective; objectiveId?: string; limit?: number }): Promise<Suggestion[]> {
+    async suggest(input: SuggestInput): Promise<SuggestResult> {
       const e = repo().get(input.engagementId);
-      const limit = input.limit ?? 6;
-      if (input.kind === 'measures') {
-        if (!input.objectiveId) throw new BscError('BAD_INPUT', 'Say which objective the measures are for.');
-        return suggestMeasures(deps.library, e, input.objectiveId, limit);
+      const objective = input.kind === 'measures' ? e.objectives.find((o) => o.id === input.objectiveId) : undefined;
+      if (input.kind === 'measures' && !objective) throw new BscError('BAD_INPUT', 'Say which objective the measures are for.');
+      const model = deps.model?.() ?? null;
+      if (model) {
+        try {
+          const hits = await passagesFor(deps.library, e, objective ? { objectiveTitle: objective.title } : { ...(input.perspective ? { perspective: input.perspective } : {}) });
+          const focus = objective?.title ?? (input.perspective ?? 'all four perspectives');
+          const suggestions = await suggestWithModel(model, deps.library, e, hits, { kind: input.kind, focus, objectiveId: objective?.id ?? null, perspective: objective?.perspective ?? input.perspective ?? null });
+          return { suggestions: suggestions.slice(0, (input.limit ?? 6) * (input.perspective || objective ? 1 : 4)), method: 'model' };
+        } catch (err) {
+          // A model that fails never leaves the consultant without suggestions: the library's own extracts follow.
+          deps.log?.warn('model suggestions failed; offline extraction instead', { error: err instanceof Error ? err.message : String(err) });
+        }
       }
-      return suggestObjectives(deps.library, e, input.perspective, limit);
+      const limit = input.limit ?? 6;
+      const suggestions = objective ? await suggestMeasures(deps.library, e, objective.id, limit) : await suggestObjectives(deps.library, e, input.perspective, limit);
+      return { suggestions, method: 'offline' };
     },
     export: (id: string, format: MapExportFormat, paper?: 'a4' | 'a3'): Promise<ExportedFile> => exportEngagement(repo().get(id), format, paper),
     import(json: string): WithChecks {

@@ -125,6 +125,14 @@ function tableSuggestion(lib: SuggestionLibrary, hit: SearchHit, row: ScorecardT
   };
 }
 
+/** The passages a suggestion for this perspective (or objective) is drawn from, best first. */
+export async function passagesFor(lib: SuggestionLibrary, e: Engagement, want: { perspective?: MapPerspective; objectiveTitle?: string }): Promise<SearchHit[]> {
+  const queries = want.objectiveTitle
+    ? [want.objectiveTitle, ...MEASURE_QUERIES.map((q) => `${want.objectiveTitle} ${q}`)]
+    : (want.perspective ? OBJECTIVE_QUERIES[want.perspective] : Object.values(OBJECTIVE_QUERIES).flat());
+  return dedupe((await Promise.all(queries.map((q) => lib.search(q, 8, e.documentIds)))).flat()).slice(0, 12);
+}
+
 /** Objective-like sentences for the perspective(s), from the engagement's documents, each cited. */
 export async function suggestObjectives(lib: SuggestionLibrary, e: Engagement, perspective: MapPerspective | undefined, limit: number): Promise<Suggestion[]> {
   const existing = new Set(e.objectives.map((o) => o.title.toLowerCase()));

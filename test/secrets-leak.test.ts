@@ -208,6 +208,9 @@ describe('no provider key leaks anywhere', () => {
     expect(logFiles.length).toBeGreaterThan(0);
     const logText = logFiles.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     expect(logText).toMatch(/provider test/);
+    // One writer: the server writes the one log; the engine's lines reach it as records.
+    expect(logFiles.map((f) => path.basename(f))).toEqual(['bsc.log']);
+    expect(logText).toMatch(/"proc":"engine"/);
     for (const file of files.filter((f) => f !== secretsFile)) {
       const bytes = fs.readFileSync(file);
       for (const key of KEYS) expect(bytes.includes(key), `${key.slice(0, 8)}… found in ${path.relative(server.dataDir, file)}`).toBe(false);

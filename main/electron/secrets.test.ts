@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { channelFor } from '../../preload/contract';
 import { type EngineChild, EngineHost, forkEngine } from '../engine/host';
-import { type Logger, silentLog } from '../engine/observability/log';
+import { type Logger, createRotatingLog, silentLog } from '../engine/observability/log';
 import type { FromEngine, ToEngine } from '../engine/protocol';
 import { registerContractHandlers } from './ipc';
 import { type SafeStorageLike, loadDesktopSecrets, safeSecretsFileIn } from './secrets';
@@ -155,7 +155,9 @@ describe('a real engine process fed by the desktop secrets', () => {
     const secrets = await loadDesktopSecrets({ file: safeSecretsFileIn(dir), safeStorage: fakeSafeStorage(), log: silentLog });
     const envs: Record<string, string>[] = [];
     const fork = forkEngine(entry);
-    const host = new EngineHost({ dataDir: path.join(dir, 'data'), log: silentLog, spawn: secrets.feed((env) => { envs.push(env); return fork(env); }) });
+    // The host writes the one log (the engine forwards its records): a real file, to search for the key.
+    const hostLog = createRotatingLog({ dir: path.join(dir, 'data', 'logs'), maxFileBytes: 1e7, retentionDays: 1 });
+    const host = new EngineHost({ dataDir: path.join(dir, 'data'), log: hostLog, spawn: secrets.feed((env) => { envs.push(env); return fork(env); }) });
     try {
       await host.start();
       const reply = await secrets.set({ name: 'anthropicApiKey', value: KEY }, () => host.callRaw('secrets.status', undefined));

@@ -1,7 +1,8 @@
 // Entry point of the engine process (child_process.fork in server mode, utilityProcess in
 // Electron). It owns all I/O and heavy work so a crash or a long import never freezes a UI.
 import { dispatchCall, engineHandlersFor } from './engine-process-handlers';
-import { memorySecretStore } from './settings/secrets';
+import { createForwardingLog } from './observability/log';
+import { heldKeyValues, memorySecretStore } from './settings/secrets';
 import type { FromEngine, ParentChannel, ToEngine } from './protocol';
 
 function parentChannel(): ParentChannel {
@@ -24,11 +25,20 @@ const dataDir = process.env.BSC_DATA_DIR;
 if (!dataDir) throw new Error('BSC_DATA_DIR is required');
 const channel = parentChannel();
 const send = (m: FromEngine) => channel.send(m);
+// No log file here: every record goes to the host, which writes the data folder's one log;
+// the keys this engine holds are scrubbed before a line leaves.
+let heldSecrets: () => Iterable<string> = () => [];
+const log = createForwardingLog((record) => send({ type: 'log', record }), { secrets: () => heldSecrets() });
 const { engine, handlers } = engineHandlersFor({
   dataDir,
+  log,
   restarts: Number(process.env.BSC_ENGINE_RESTARTS ?? 0),
   emit: (event) => send({ type: 'event', event }),
 });
+// Read once and again when the keys change (a key file is not re-read for every line).
+let held = heldKeyValues(engine.secrets());
+engine.services.keys.onChange(() => { held = heldKeyValues(engine.secrets()); });
+heldSecrets = () => held;
 const inFlight = new Map<number, AbortController>();
 
 channel.onMessage(async (msg) => {
@@ -56,7 +66,8 @@ channel.onMessage(async (msg) => {
 
 process.on('uncaughtException', (err) => {
   engine.log.error('engine crashed', { error: err });
-  process.exit(70);
+  // The record travels to the host over IPC: give it a moment before the process goes.
+  setTimeout(() => process.exit(70), 200);
 });
 process.on('unhandledRejection', (err) => {
   engine.log.error('unhandled rejection in engine', { error: err });

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent, EventName, EventPayload, MethodName, MethodOutput, Reply } from '../../preload/contract';
-import type { Logger } from './observability/log';
+import type { LogRecord, Logger } from './observability/log';
 import type { FromEngine, ToEngine } from './protocol';
 
 /** A running engine process, as the host sees it: Node's fork or Electron's utilityProcess. */
@@ -94,6 +94,8 @@ export class EngineHost {
           }
         } else if (msg.type === 'event') {
           this.broadcast(msg.event);
+        } else if (msg.type === 'log') {
+          this.writeEngineRecord(msg.record, child.pid);
         }
       });
       child.onExit((code, signal) => {
@@ -111,7 +113,14 @@ export class EngineHost {
     return this.ready;
   }
 
-  private scheduleRestart(): void {
+  /** The engine's log lines, written by this process: one writer per data folder's log. */
+  private writeEngineRecord(record: LogRecord, pid: number | undefined): void {
+    const log = this.opts.log;
+    if (log.record) log.record({ ...record, proc: record.proc ?? 'engine', pid: record.pid ?? pid });
+    else log[record.level]?.(record.msg, { ...record, proc: 'engine' });
+  }
+
+    private scheduleRestart(): void {
     // Back off when it keeps dying right after starting; start fresh after a healthy minute.
     if (Date.now() - this.lastStart > 60_000) this.restarts = 0;
     const delay = Math.min(10_000, 200 * 2 ** Math.min(this.restarts, 6));

@@ -1,4 +1,5 @@
 import type { EngineEvent, Reply, SecretName } from '../../preload/contract';
+import type { LogRecord } from './observability/log';
 
 // Messages between a host (server, Electron main) and the engine process.
 export type ToEngine =
@@ -14,7 +15,9 @@ export type ToEngine =
 export type FromEngine =
   | { type: 'ready'; pid: number }
   | { type: 'reply'; id: number; reply: Reply<unknown> }
-  | { type: 'event'; event: EngineEvent };
+  | { type: 'event'; event: EngineEvent }
+  /** A log line: the host is the one writer of the data folder's log (engine and workers forward theirs). */
+  | { type: 'log'; record: LogRecord };
 
 /** The two ways a parent talks to its engine process: Node's fork IPC and Electron's parentPort. */
 export interface ParentChannel {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRotatingLog, redactSecrets } from './log';
+import { createForwardingLog, createRotatingLog, redactSecrets } from './log';
 
 const dirs: string[] = [];
 const tempDir = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-log-')); dirs.push(d); return d; };
@@ -44,5 +44,24 @@ describe('rotating log', () => {
     for (const secret of ['sk-ant-abcdefghijklmnop', 'SECRET123456', 'abcdefghijkl', 'hunter22']) expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
     expect(redactSecrets({ maxFileMb: 5 })).toEqual({ maxFileMb: 5 });
+  });
+});
+
+describe('one writer: the engine forwards its records to the host', () => {
+  it('writes forwarded records as JSON lines with the engine marked, and scrubs a held key of any shape', () => {
+    const dir = tempDir();
+    const held = 'cmp0heldkey0nothinglikeashape42';
+    const host = createRotatingLog({ dir, maxFileBytes: 10_000, retentionDays: 30 });
+    const engine = createForwardingLog((record) => host.record!({ ...record, proc: 'engine' }), { secrets: () => [held] });
+    engine.warn(`provider at http://127.0.0.1:9 refused ${held}`, { detail: `key ${held}`, page: 3 });
+    engine.child({ job: 'j1' }).info('import progress');
+    host.info('engine ready', { pid: 42 });
+    const lines = fs.readFileSync(path.join(dir, 'bsc.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ level: 'warn', proc: 'engine', page: 3, msg: 'provider at http://127.0.0.1:9 refused [redacted]', detail: 'key [redacted]' });
+    expect(lines[1]).toMatchObject({ level: 'info', proc: 'engine', job: 'j1', msg: 'import progress' });
+    expect(lines[2]).toMatchObject({ level: 'info', msg: 'engine ready', pid: 42 });
+    for (const l of lines) expect(Date.parse(String(l.time))).not.toBeNaN();
+    expect(JSON.stringify(lines)).not.toContain(held);
   });
 });

@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
+
+/** One line of the log, as written and as forwarded from the engine and its workers to the host. */
+export interface LogRecord extends LogFields {
+  time: string;
+  level: LogLevel;
+  msg: string;
+}
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
@@ -10,15 +18,21 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(bindings: LogFields): Logger;
+  /** Writes a record made in another process (the engine, a worker) as it came, after scrubbing. */
+  record?(record: LogRecord): void;
 }
 
 export interface RotatingLogOptions {
   dir: string;
   maxFileBytes: number;
   retentionDays: number;
+  /** The file's base name: `<name>.log`, rotated to `<name>-<time>.log` (default 'bsc'). */
+  name?: string;
   /** Also echo to stderr (server and CLI in a terminal). */
   echo?: boolean;
   now?: () => Date;
+  /** Literal secret values to scrub from every line (the keys this process holds). */
+  secrets?: () => Iterable<string>;
 }
 
 const SECRET_KEY = /(api[-_]?key|secret|password|passwd|token|authorization|cookie)/i;
@@ -38,56 +52,127 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return out;
 }
 
-const ROTATED = /^bsc-(\d{8}T\d{6}(?:\d{3})?Z?)(?:-\d+)?\.log$/;
+/** Replaces every literal occurrence of a held secret (what no shape rule can know). */
+export function scrubValues(line: string, secrets: Iterable<string>): string {
+  let out = line;
+  for (const s of secrets) if (s && s.length >= 6 && out.includes(s)) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+function rotatedPattern(name: string): RegExp {
+  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}(?:\\d{3})?Z?)(?:-\\d+)?\\.log$`);
+}
 
 /**
- * JSON-lines log in `dir/bsc.log`, rotated to `bsc-<time>.log` past maxFileBytes, rotated files
- * older than retentionDays deleted. Synchronous appends: a crash never loses the line before it.
+ * The file half of the log: appends each line synchronously (a crash never loses the line before
+ * it), renames the file to `<name>-<time>.log` past maxFileBytes, deletes rotated files older than
+ * retentionDays. Only the host process writes it (one writer per data folder).
+ */
+function rotatingFile(opts: RotatingLogOptions): { write(line: string): void } {
+  const now = opts.now ?? (() => new Date());
+  const name = opts.name ?? 'bsc';
+  fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  const file = path.join(opts.dir, `${name}.log`);
+  let size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  pruneOldLogs(opts.dir, opts.retentionDays, now(), name);
+  const rotate = () => {
+    const stamp = now().toISOString().replace(/[-:.]/g, '');
+    let target = path.join(opts.dir, `${name}-${stamp}.log`);
+    for (let i = 1; fs.existsSync(target); i++) target = path.join(opts.dir, `${name}-${stamp}-${i}.log`);
+    fs.renameSync(file, target);
+    size = 0;
+    pruneOldLogs(opts.dir, opts.retentionDays, now(), name);
+  };
+  return {
+    write(line) {
+      try {
+        const bytes = Buffer.byteLength(line);
+        if (size > 0 && size + bytes > opts.maxFileBytes) rotate();
+        fs.appendFileSync(file, line, { mode: 0o600 });
+        size += bytes;
+      } catch {
+        // Logging must never take the app down (disk full, folder removed); the echo still shows it.
+      }
+    },
+  };
+}
+
+/** Our Logger over a pino instance: structured JSON lines, ISO time, level names, secrets scrubbed before pino sees them. */
+function loggerOver(base: pino.Logger, extra: { record?: (r: LogRecord) => void }): Logger {
+  const make = (p: pino.Logger): Logger => ({
+    debug: (m, f = {}) => p.debug(redactSecrets(f) as object, redactSecrets(m) as string),
+    info: (m, f = {}) => p.info(redactSecrets(f) as object, redactSecrets(m) as string),
+    warn: (m, f = {}) => p.warn(redactSecrets(f) as object, redactSecrets(m) as string),
+    error: (m, f = {}) => p.error(redactSecrets(f) as object, redactSecrets(m) as string),
+    child: (b) => make(p.child(redactSecrets(b) as object)),
+    ...extra,
+  });
+  return make(base);
+}
+
+function pinoOver(write: (line: string) => void, now: () => Date): pino.Logger {
+  return pino(
+    {
+      level: 'debug',
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write },
+  );
+}
+
+/**
+ * The host's log: pino JSON lines in `dir/<name>.log`, rotated past maxFileBytes, kept
+ * retentionDays. Records forwarded by the engine process arrive through `record`.
  */
 export function createRotatingLog(opts: RotatingLogOptions): Logger {
   const now = opts.now ?? (() => new Date());
-  fs.mkdirSync(opts.dir, { recursive: true });
-  const file = path.join(opts.dir, 'bsc.log');
-  let size = fs.existsSync(file) ? fs.statSync(file).size : 0;
-  pruneOldLogs(opts.dir, opts.retentionDays, now());
-
-  function rotate(): void {
-    const stamp = now().toISOString().replace(/[-:.]/g, '');
-    let target = path.join(opts.dir, `bsc-${stamp}.log`);
-    for (let i = 1; fs.existsSync(target); i++) target = path.join(opts.dir, `bsc-${stamp}-${i}.log`);
-    fs.renameSync(file, target);
-    size = 0;
-    pruneOldLogs(opts.dir, opts.retentionDays, now());
-  }
-
-  function write(level: LogLevel, msg: string, fields: LogFields): void {
-    const record = redactSecrets({ time: now().toISOString(), level, msg, ...fields }) as LogFields;
-    const line = `${JSON.stringify(record)}\n`;
-    try {
-      if (size > 0 && size + line.length > opts.maxFileBytes) rotate();
-      fs.appendFileSync(file, line);
-      size += Buffer.byteLength(line);
-    } catch {
-      // Logging must never take the app down (disk full, folder removed); the echo still shows it.
-    }
-    if (opts.echo && level !== 'debug') process.stderr.write(`[${level}] ${msg}${Object.keys(fields).length ? ` ${JSON.stringify(redactSecrets(fields))}` : ''}\n`);
-  }
-
-  const make = (bindings: LogFields): Logger => ({
-    debug: (m, f = {}) => write('debug', m, { ...bindings, ...f }),
-    info: (m, f = {}) => write('info', m, { ...bindings, ...f }),
-    warn: (m, f = {}) => write('warn', m, { ...bindings, ...f }),
-    error: (m, f = {}) => write('error', m, { ...bindings, ...f }),
-    child: (b) => make({ ...bindings, ...b }),
+  const file = rotatingFile(opts);
+  const scrub = (line: string) => {
+    const clean = line.replace(SECRET_VALUE, '[redacted]');
+    return opts.secrets ? scrubValues(clean, opts.secrets()) : clean;
+  };
+  const write = (line: string) => {
+    const clean = scrub(line);
+    file.write(clean);
+    if (opts.echo) echo(clean);
+  };
+  return loggerOver(pinoOver(write, now), {
+    record: (r) => write(`${JSON.stringify(redactSecrets(r))}\n`),
   });
-  return make({});
 }
 
-export function pruneOldLogs(dir: string, retentionDays: number, now: Date): void {
+/**
+ * The engine's (and a worker's) log: every record goes to the host as data, never to a file, so one
+ * process writes the data folder's log. Held keys are scrubbed here, before they leave.
+ */
+export function createForwardingLog(send: (record: LogRecord) => void, opts: { secrets?: () => Iterable<string>; now?: () => Date } = {}): Logger {
+  const now = opts.now ?? (() => new Date());
+  return loggerOver(pinoOver((line) => {
+    const clean = opts.secrets ? scrubValues(line, opts.secrets()) : line;
+    try { send(JSON.parse(clean) as LogRecord); } catch { /* the host is gone: nothing to log to */ }
+  }, now), {});
+}
+
+function echo(line: string): void {
+  try {
+    const r = JSON.parse(line) as LogRecord;
+    if (r.level === 'debug') return;
+    const { time: _t, level, msg, ...fields } = r;
+    process.stderr.write(`[${level}] ${msg}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`);
+  } catch {
+    // not a JSON line: nothing sensible to echo
+  }
+}
+
+export function pruneOldLogs(dir: string, retentionDays: number, now: Date, name = 'bsc'): void {
   const cutoff = now.getTime() - retentionDays * 86_400_000;
-  for (const name of fs.readdirSync(dir)) {
-    if (!ROTATED.test(name)) continue;
-    const full = path.join(dir, name);
+  const rotated = rotatedPattern(name);
+  for (const entry of fs.readdirSync(dir)) {
+    if (!rotated.test(entry)) continue;
+    const full = path.join(dir, entry);
     try {
       if (fs.statSync(full).mtimeMs < cutoff) fs.rmSync(full);
     } catch {

@@ -149,3 +149,17 @@ export function secretsStatus(store: SecretStore): z.infer<typeof SecretsStatus>
   }
   return { storage: store.storage, secrets };
 }
+
+/** Every key value the store holds now (for scrubbing log lines of what no shape rule can recognise). */
+export function heldKeyValues(store: SecretStore): string[] {
+  const out: string[] = [];
+  for (const name of SecretName.options) {
+    try {
+      const v = store.get(name);
+      if (v) out.push(v);
+    } catch {
+      // an unreadable key file: nothing held
+    }
+  }
+  return out;
+}

@@ -215,6 +215,27 @@ describe('the Chat view in Chromium (offline, extractive)', () => {
     expect(gone.json.ok).toBe(false);
     expect(gone.json.error.code).toBe('NOT_FOUND');
   });
+
+  it('shows Markdown as formatted text in the library too: search snippets and the document viewer', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/library`);
+    await page.getByTestId('library-search').fill('ROCE');
+    const hit = page.locator('[data-testid="search-hit"]').filter({ hasText: 'Perspectiva' }).first();
+    await hit.waitFor();
+    const snippet = (await hit.locator('.hit-snippet').textContent()) ?? '';
+    expect(snippet).toMatch(/ROCE/);
+    expect(snippet).not.toMatch(/(^|\s)#{1,6}\s|\*\*|\|\s*---|--- --- ---/);
+    await hit.click();
+    const text = page.getByTestId('page-text');
+    await text.waitFor();
+    expect(await text.locator('h1, h2, h3').count()).toBeGreaterThan(0);
+    expect(await text.textContent()).not.toMatch(/(^|\s)#{1,6}\s|\*\*|\|\s*---/);
+    expect(await text.locator('mark').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(artifactsDir, 'library-markdown.png') });
+    // The passages view is one click away, as for PDFs.
+    await page.getByTestId('toggle-passages').click();
+    await page.locator('.page-text .chunk-marker').first().waitFor();
+  });
 });
 
 function count(items: string[]): Record<string, number> {

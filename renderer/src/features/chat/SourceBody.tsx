@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AnswerSource, LibraryDocument, MethodOutput } from '../../../../preload/contract';
+import type { AnswerSource, MethodOutput } from '../../../../preload/contract';
+import { documentFormat } from '../viewer/document-format';
 import { FormattedText } from '../viewer/FormattedText';
 import { openOriginal, originalOpenMode } from '../viewer/open-original';
 import { PdfViewer } from '../viewer/PdfViewer';
@@ -8,22 +9,12 @@ import { PlainPage } from './PlainPage';
 
 type Props = { loaded: MethodOutput<'chat.source'>; source: AnswerSource; excerpt: string };
 
-export type SourceFormat = 'pdf' | 'markdown' | 'plain';
-
-/** How a document's page is shown: PDFs drawn by pdf.js, Markdown and Word as formatted text, the rest as plain text. */
-export function sourceFormat(doc: Pick<LibraryDocument, 'mime' | 'filename'>): SourceFormat {
-  const name = doc.filename.toLowerCase();
-  if (doc.mime === 'application/pdf' || name.endsWith('.pdf')) return 'pdf';
-  if (/markdown|wordprocessingml|msword/.test(doc.mime) || /\.(md|markdown|docx)$/.test(name)) return 'markdown';
-  return 'plain';
-}
-
 /** The cited page, in the form that reads best for its document. */
 export function SourceBody({ loaded, source, excerpt }: Props) {
   const { t } = useTranslation('viewer');
   const [pdfProblem, setPdfProblem] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
-  const format = sourceFormat(loaded.document);
+  const format = documentFormat(loaded.document);
   const plain = <PlainPage page={loaded.page} chunkId={source.chunkId} chunkText={loaded.chunkText} excerpt={excerpt} />;
 
   if (format === 'pdf' && !pdfProblem) {

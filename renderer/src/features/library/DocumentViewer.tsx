@@ -7,6 +7,8 @@ import { mentionsQuery } from './highlight';
 import { Highlighted } from './Highlighted';
 import { segmentPageByChunks } from './page-chunks';
 import { pageLabelText } from './page-label';
+import { documentFormat } from '../viewer/document-format';
+import { FormattedText } from '../viewer/FormattedText';
 
 type Props = {
   documentId: string;
@@ -96,8 +98,7 @@ export function DocumentViewer({ documentId, initialPage, lastPage, targetChunk,
               <button type="button" className="secondary" disabled={index >= pages.length - 1} onClick={() => setIndex(index + 1)} aria-label={t('library.viewer.next')}>›</button>
             </div>
             <h2 id="page-heading" className="page-heading" data-testid="page-label">{pageLabelText(t, page.label, page.pageNo)}</h2>
-            <p className="muted chunk-legend">{t('library.viewer.legend', { count: page.chunks.length })}</p>
-            <PageText page={page} query={query} targetChunk={targetChunk} />
+            <PageBody document={doc as LibraryDocument} page={page} query={query} targetChunk={targetChunk} />
           </article>
         </div>
       )}
@@ -115,6 +116,28 @@ function openingPage(pages: DocumentPage[], first: number | null, last: number |
     }
   }
   return start;
+}
+
+/** Markdown and Word pages read formatted (headings, lists, tables); their passages can be shown on demand, as for PDFs and text. */
+function PageBody({ document, page, query, targetChunk }: { document: LibraryDocument; page: DocumentPage; query: string; targetChunk: number | null }) {
+  const { t } = useTranslation();
+  const [passages, setPassages] = useState(false);
+  const formatted = documentFormat(document) === 'markdown';
+  return (
+    <>
+      <p className="muted chunk-legend">
+        {formatted && !passages ? t('library.viewer.formatted') : t('library.viewer.legend', { count: page.chunks.length })}
+        {formatted && (
+          <button type="button" className="secondary small chunk-toggle" onClick={() => setPassages(!passages)} data-testid="toggle-passages">
+            {passages ? t('library.viewer.showFormatted') : t('library.viewer.showPassages')}
+          </button>
+        )}
+      </p>
+      {formatted && !passages
+        ? <FormattedText text={page.text} query={query} className="page-text formatted-page" testId="page-text" />
+        : <PageText page={page} query={query} targetChunk={targetChunk} />}
+    </>
+  );
 }
 
 function PageText({ page, query, targetChunk }: { page: DocumentPage; query: string; targetChunk: number | null }) {

@@ -5,6 +5,8 @@ import type { SearchHit } from '../../../../preload/contract';
 import { api } from '../../lib/api';
 import { Highlighted } from './Highlighted';
 import { pageLabelText } from './page-label';
+import { documentFormat } from '../viewer/document-format';
+import { markdownToPlain } from '../viewer/markdown-plain';
 
 const TYPING_PAUSE_MS = 250;
 
@@ -12,6 +14,12 @@ const TYPING_PAUSE_MS = 250;
 function hitPages(t: TFunction, hit: SearchHit): string {
   if (hit.pageEnd > hit.pageStart && hit.pageLabel === String(hit.pageStart)) return t('library.pageRange', { from: hit.pageStart, to: hit.pageEnd });
   return pageLabelText(t, hit.pageLabel, hit.pageStart);
+}
+
+/** The snippet as words: a Markdown or Word passage without its ##, ** and table rules. */
+function snippetText(hit: SearchHit): string {
+  const text = hit.snippet || hit.text.slice(0, 300);
+  return documentFormat({ mime: '', filename: hit.filename }) === 'markdown' ? markdownToPlain(text) : text;
 }
 
 type Results = { query: string; hits: SearchHit[]; tookMs: number } | null;
@@ -76,7 +84,7 @@ export const SearchPanel = memo(function SearchPanel({ onOpen }: { onOpen: (hit:
                   </span>
                 </span>
                 {hit.headingPath.length > 0 && <span className="hit-path">{hit.headingPath.join(' › ')}</span>}
-                <span className="hit-snippet"><Highlighted text={hit.snippet || hit.text.slice(0, 300)} query={results.query} /></span>
+                <span className="hit-snippet"><Highlighted text={snippetText(hit)} query={results.query} /></span>
               </button>
             </li>
           ))}

@@ -30,10 +30,12 @@ export const FormattedText = memo(function FormattedText({ text, excerpt = null,
   );
   useEffect(() => {
     const el = box.current;
-    const first = el?.querySelector<HTMLElement>('mark.excerpt-hit');
+    const first = el?.querySelector<HTMLElement>('mark.excerpt-hit') ?? (query.trim() ? el?.querySelector<HTMLElement>('mark') : null);
     if (!el || !first) return;
-    el.scrollTop = Math.max(0, first.offsetTop - el.offsetTop - el.clientHeight / 3);
-  }, [text, excerpt]);
+    // In the source panel the text box scrolls by itself; in the library the page does.
+    if (el.scrollHeight > el.clientHeight) el.scrollTop = Math.max(0, first.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop - el.clientHeight / 3);
+    else first.scrollIntoView({ block: 'center' });
+  }, [text, excerpt, query]);
   return (
     <div className={className} ref={box} data-testid={testId} tabIndex={0}>
       <Markdown skipHtml remarkPlugins={[remarkGfm]} rehypePlugins={rehypePlugins} components={components}>{text}</Markdown>

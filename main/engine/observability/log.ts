@@ -153,7 +153,13 @@ export function createForwardingLog(send: (record: LogRecord) => void, opts: { s
   return loggerOver(pinoOver((line) => {
     const clean = opts.secrets ? scrubValues(line, opts.secrets()) : line;
     try { send(JSON.parse(clean) as LogRecord); } catch { /* the host is gone: nothing to log to */ }
-  }, now), {});
+  }, now), {
+    // A worker's record passes through on its way to the host.
+    record: (r) => {
+      const line = JSON.stringify(redactSecrets(r));
+      try { send(JSON.parse(opts.secrets ? scrubValues(line, opts.secrets()) : line) as LogRecord); } catch { /* host gone */ }
+    },
+  });
 }
 
 function echo(line: string): void {

@@ -65,7 +65,7 @@ export function resolveWatchFolder(input: string, allowedRoots: readonly string[
   if (allowedRoots) {
     const roots = allowedRoots.map((r) => { try { return fs.realpathSync(r); } catch { return path.resolve(r); } });
     if (!roots.some((r) => isWithin(real, r))) {
-      throw new BscError('BAD_INPUT', `"${input}" is outside the folders this server may read (BSC_IMPORT_ROOTS: ${allowedRoots.join(', ') || 'none'}).`, { path: input });
+      throw new BscError('PATH_NOT_ALLOWED', `"${input}" is outside the folders this server may read (BSC_IMPORT_ROOTS: ${allowedRoots.join(', ') || 'none'}).`, { path: input });
     }
   }
   return real;

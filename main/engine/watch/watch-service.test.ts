@@ -191,7 +191,7 @@ describe('watched folders over a real library', () => {
     await expect(lib.watch.add(path.join(folder, 'a.txt'))).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await lib.close();
     lib = new Library(path.join(dir, 'data'), [path.join(dir, 'allowed')]).open();
-    await expect(lib.watch.add(folder)).rejects.toThrow(/outside the folders this server may read/);
+    await expect(lib.watch.add(folder)).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED', message: expect.stringMatching(/outside the folders this server may read/) });
     await lib.close();
 
     lib = new Library(path.join(dir, 'data')).open();

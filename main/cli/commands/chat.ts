@@ -1,4 +1,4 @@
-import type { Answer, AnswerEvent, ChatMessage, Conversation, JudgeReport } from '../../../preload/contract';
+import { QUESTION_MAX_CHARS, type Answer, type AnswerEvent, type ChatMessage, type Conversation, type JudgeReport } from '../../../preload/contract';
 import { sourceLabel } from '../../engine/agents/sources';
 import { type CliCommand, UsageError } from '../command';
 
@@ -7,6 +7,22 @@ function formatSources(a: Answer): string {
   const pt = a.language === 'pt';
   const lines = a.sources.map((s) => `  [${s.n}] ${sourceLabel(s)}  (${s.filename})`);
   return `\n${pt ? 'Fontes' : 'Sources'}:\n${lines.join('\n')}\n`;
+}
+
+/** `bsc ask --json` citations: what the answer quotes and the page(s) holding it (physical 1-based pages, printed labels). */
+export function citationsOf(a: Answer): Array<Record<string, unknown>> {
+  return a.sources.map((s) => ({
+    n: s.n,
+    documentId: s.documentId,
+    filename: s.filename,
+    title: s.title,
+    excerpt: s.excerpt ?? s.quote,
+    pageLabels: s.pageLabels ?? [s.pageLabel],
+    pageStart: s.pageStart,
+    pageEnd: s.pageEnd,
+    label: sourceLabel(s),
+    ...(s.ocr ? { ocr: true } : {}),
+  }));
 }
 
 function formatJudge(j: JudgeReport | null, pt: boolean): string {
@@ -40,6 +56,11 @@ export const chatCommands: CliCommand[] = [
     async run(ctx) {
       const question = ctx.args.join(' ').trim();
       if (!question) throw new UsageError('ask needs a question');
+      // Refused whole, never cut: the same limit and code as chat.ask.
+      if (question.length > QUESTION_MAX_CHARS) {
+        ctx.io.err(`error [BAD_INPUT]: The question is ${question.length} characters; the limit is ${QUESTION_MAX_CHARS}. Shorten it (nothing was cut).\n`);
+        return 1;
+      }
       const conversationId = ctx.options.conversation as string | undefined;
 
       // Events may arrive before chat.ask's reply names the answer: keep them until then.
@@ -71,7 +92,8 @@ export const chatCommands: CliCommand[] = [
           // The stored answer, as the app keeps it.
           const stored = await ctx.call<{ conversation: Conversation; messages: ChatMessage[] }>('chat.conversation', { conversationId: ids.conversationId });
           const message = stored.messages.find((m) => m.id === ids.answerId);
-          ctx.io.out(`${JSON.stringify(message?.answer ?? answer, null, 2)}\n`);
+          const shown = message?.answer ?? answer;
+          ctx.io.out(`${JSON.stringify(shown ? { ...shown, citations: citationsOf(shown) } : null, null, 2)}\n`);
         } else {
           ctx.io.out('\n');
           if (answer) ctx.io.out(formatAnswerFooter(answer));

@@ -37,7 +37,8 @@ export function splitSentences(text: string): string[] {
   for (const rawLine of text.split(/\n+/)) {
     const line = rawLine.replace(/^\s*(?:>|[-*+]|\d+[.)])\s+/, '').trim();
     if (!line || /^#{1,6}\s/.test(line) || /^_.*_$/.test(line)) continue;
-    for (const part of line.split(/(?<=[.!?…](?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)\s+(?=[\p{Lu}"“(*\d])/u)) {
+    // Not after an initial or an abbreviation ("Daniel V. Kaplan", "(p. 12)", "e.g. X").
+    for (const part of line.split(/(?<=[.!?…](?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)(?<!(?:^|[\s(])(?:\p{Lu}|pp?|p[áa]g|fig|cf|vs|ex|e\.g|i\.e|et al|Dr|Sr|Sra|Prof)\.)\s+(?=[\p{Lu}"“(*\d])/u)) {
       const piece = part.trim();
       if (!piece) continue;
       const last = out.length - 1;

@@ -30,7 +30,9 @@ const ASKING = new Set(
   give list liste cite tell show mostre montar monte construir construa criar crie elaborar elabore fazer faca
   build create make set up get main principal principais completo completa complete importante important melhor melhores
   best good bom boa tipo tipos type types forma formas way ways suit suits suited serve servem adequado adequados
-  adequadas appropriate recommended recomendados recomendadas typical tipicos tipicas usual usuais`.split(/\s+/).map((w) => foldDiacritics(w)),
+  adequadas appropriate recommended recomendados recomendadas typical tipicos tipicas usual usuais medir mede medido
+  calcular calcula calculado calculada measure measured calculate calculated compute computed funciona funcionam work
+  works relaciona relacionam relate relates muda mudam change changes`.split(/\s+/).map((w) => foldDiacritics(w)),
 );
 
 const idf = (df: number, n: number) => Math.log(1 + (n - Math.min(df, n) + 0.5) / (Math.min(df, n) + 0.5));
@@ -39,6 +41,7 @@ const idf = (df: number, n: number) => Math.log(1 + (n - Math.min(df, n) + 0.5) 
 export function questionTerms(question: string, stats: TermStats): QuestionTerm[] {
   const out: QuestionTerm[] = [];
   const seen = new Set<string>();
+  const specific = specificWords(question);
   for (const t of tokenize(question)) {
     if (t.length < 2 || isStopword(t, 'pt') || isStopword(t, 'en') || ASKING.has(t)) continue;
     const stems = [...new Set([stemToken(t, 'pt'), stemToken(t, 'en')])];
@@ -46,13 +49,21 @@ export function questionTerms(question: string, stats: TermStats): QuestionTerm[
     if (seen.has(key)) continue;
     seen.add(key);
     const df = Math.max(...stems.map((s) => stats.docFreq(s)));
-    out.push({ word: t, stems, weight: df === 0 ? -1 : idf(df, stats.chunks) });
+    out.push({ word: t, stems, weight: df === 0 ? (specific.has(t) ? -2 : -1) : idf(df, stats.chunks) });
   }
   // A word the library never uses weighs as much as the rarest word it does use: enough that
   // "France" sinks "capital of France", not so much that one unusual verb sinks a whole question.
+  // A name, acronym or number the library never uses ("Likert", "WACC", "2022") names something
+  // specific it lacks, and weighs twice that.
   const rarest = Math.max(0, ...out.map((t) => t.weight));
-  for (const t of out) if (t.weight < 0) t.weight = rarest || 1;
+  for (const t of out) if (t.weight < 0) t.weight = (rarest || 1) * -t.weight;
   return out;
+}
+
+/** Folded words written as names (capitalised after the first word), acronyms or numbers. */
+function specificWords(question: string): Set<string> {
+  const words = question.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return new Set(words.filter((w, i) => (i > 0 && /^\p{Lu}/u.test(w)) || /^\p{Lu}{2,}s?$/u.test(w) || /^\d+$/.test(w)).map((w) => foldDiacritics(w.toLowerCase())));
 }
 
 /** Term statistics from the passages themselves, when the library's are not available (tests, fixtures). */

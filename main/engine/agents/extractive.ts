@@ -47,6 +47,18 @@ export function perspectiveOfQuote(q: Pick<QuotedEvidence, 'text' | 'heading'>):
   return first[0];
 }
 
+/**
+ * The order quotes are shown in: the best first, then the groups (a perspective's quotes, or those
+ * about none) in the order of their best quote. Citations are numbered in this order.
+ */
+export function displayOrder<T extends { source: Pick<AnswerSource, 'perspective'> }>(quotes: T[]): T[] {
+  const [best, ...rest] = quotes;
+  if (!best) return [];
+  const groups = new Map<Perspective | null, T[]>();
+  for (const q of rest) groups.set(q.source.perspective, [...(groups.get(q.source.perspective) ?? []), q]);
+  return [best, ...[...groups.values()].flat()];
+}
+
 function blockquote(q: QuotedEvidence): string {
   return q.text.split('\n').map((l) => `> ${l}`).join('\n');
 }

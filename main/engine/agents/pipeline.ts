@@ -7,7 +7,7 @@ import { isProviderFailure, startRun, type AnswerRun } from './answer-run';
 import { claimsOf, restrictCitations } from './citations';
 import { condenseLexically } from './condense';
 import { isListQuestion, listNounStems, selectEvidence, type Excerpt, questionTerms } from './evidence';
-import { composeExtractiveAnswer, composeNotCovered, perspectiveOfQuote, type QuotedEvidence } from './extractive';
+import { composeExtractiveAnswer, composeNotCovered, displayOrder, perspectiveOfQuote, type QuotedEvidence } from './extractive';
 import { judgeLexically, markUnverified, passes } from './judge-lexical';
 import { excerptOnPages } from './page-map';
 import { condensePrompt, judgePrompt, parseJudgeReply, parseRouterReply, routerPrompt, specialistPrompt, synthesizerPrompt, type SynthesisInput } from './prompts';
@@ -135,11 +135,13 @@ export function checkCoverage(run: AnswerRun, question: string, r: Retrieved): C
   return coverageGate(questionTerms(question, run.termStats(pool.map((p) => p.text))), pool);
 }
 
+/** Quotes as shown: each with the perspective its words are about, in display order, numbered 1..N in that order. */
 function quotesFrom(run: AnswerRun, excerpts: Excerpt[]): QuotedEvidence[] {
-  return excerpts.map((e, i) => {
+  const quotes = excerpts.map((e) => {
     const quote = { text: e.text, heading: e.heading || e.passage.headingPath[e.passage.headingPath.length - 1] || '' };
-    return { ...quote, kind: e.kind, source: citeExcerpt(e.passage, e, i + 1, perspectiveOfQuote(quote), run.pager) };
+    return { ...quote, kind: e.kind, excerpt: e, source: { perspective: perspectiveOfQuote(quote) } };
   });
+  return displayOrder(quotes).map(({ excerpt: e, ...q }, i) => ({ ...q, source: citeExcerpt(e.passage, e, i + 1, q.source.perspective, run.pager) }));
 }
 
 /** "Your library does not cover this", with the nearest material as such; no model is called. */
@@ -345,6 +347,17 @@ async function answerRouted(run: AnswerRun, chosen: Perspective[]): Promise<void
   }
 }
 
+/** For a question too vague to route: is it rather about something the library does not hold? Answers "not covered" if so. */
+async function offTopic(run: AnswerRun): Promise<boolean> {
+  const question = run.answer.standaloneQuestion;
+  const retrieved = await run.stage('retrieve', () => retrievePassages(run, question, []), undefined, (x) => `${x.ranked.length} passages`);
+  const coverage = await run.stage('abstain', () => checkCoverage(run, question, retrieved), undefined, (c) => (c.covered ? `covered ${c.score}` : `not covered ${c.score}`));
+  if (coverage.covered) return false;
+  run.answer.coverage = coverage;
+  answerNotCovered(run, question, retrieved, coverage);
+  return true;
+}
+
 /**
  * Answers one question through named stages: condense → route → retrieve → abstain → (draft →
  * synthesise → judge → refine) with a model, or (compose → judge) without one; each timed by the
@@ -359,7 +372,9 @@ export async function answerQuestion(deps: PipelineDeps, req: AnswerRequest, hoo
     const { clarifyingQuestion, ...router } = await run.stage('route', () => routeQuestion(run, answer.standaloneQuestion), undefined, (r) => r.perspectives.join(', '));
     answer.router = router;
     run.emit({ type: 'router', router });
-    if (router.needsClarification || router.perspectives.length === 0) {
+    if ((router.needsClarification || router.perspectives.length === 0) && (await offTopic(run))) {
+      // Too short to route, and about something the library does not hold: say that, not "be more specific".
+    } else if (router.needsClarification || router.perspectives.length === 0) {
       const example = run.pt ? 'Por exemplo: "Quais indicadores usar na perspectiva financeira?"' : 'For example: "Which measures suit the customer perspective?"';
       answer.text = clarifyingQuestion?.trim() || `${router.reason} ${example}`;
       if (!run.models) answer.kind = 'extractive';

@@ -208,6 +208,22 @@ function commonPrefix(paths: string[][]): string[] {
  * starts a new chunk unless the current one is still small.
  */
 export function chunkPages(pages: ExtractedPage[], opts: ChunkOptions): DraftChunk[] {
+  // Table-of-contents and index pages are chunked apart from the body, so a chunk is all one or the other.
+  const groups: Array<{ role: ExtractedPage['role']; pages: ExtractedPage[] }> = [];
+  for (const page of pages) {
+    const last = groups[groups.length - 1];
+    if (last && last.role === page.role) last.pages.push(page);
+    else groups.push({ role: page.role, pages: [page] });
+  }
+  if (groups.length <= 1 && !groups[0]?.role) return chunkBody(pages, opts);
+  const chunks: DraftChunk[] = [];
+  for (const group of groups) {
+    for (const c of chunkBody(group.pages, opts)) chunks.push(group.role ? { ...c, ord: chunks.length, role: group.role } : { ...c, ord: chunks.length });
+  }
+  return chunks;
+}
+
+function chunkBody(pages: ExtractedPage[], opts: ChunkOptions): DraftChunk[] {
   const chunkChars = Math.max(1, Math.floor(opts.chunkChars));
   const overlapChars = Math.max(0, Math.min(Math.floor(opts.overlapChars), Math.floor(chunkChars / 2)));
   const tableCap = chunkChars * 3;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { BscError, throwIfCancelled } from '../errors';
+import { structurePage } from './extract-pdf-structure';
 import { refuseOversizedStreams } from './extract-pdf-streams';
 import { collectHyphenEvidence, dropRepeatedMargins, normalizeText } from './normalize';
 import { pdfTitle } from './title';
@@ -314,8 +315,10 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
     const evidence = collectHyphenEvidence(withoutMargins.join('\n'));
     const pages: ExtractedPage[] = withoutMargins.map((raw, i) => {
       const label = labels?.[i];
-      const page: ExtractedPage = { pageNo: i + 1, label: label && label.trim() ? label.trim() : String(i + 1), text: normalizeText(raw, evidence), headingPath: [] };
+      const { text, role } = structurePage(normalizeText(raw, evidence));
+      const page: ExtractedPage = { pageNo: i + 1, label: label && label.trim() ? label.trim() : String(i + 1), text, headingPath: [] };
       if (ocrPages.has(i + 1)) page.ocr = true;
+      if (role) page.role = role;
       return page;
     });
 

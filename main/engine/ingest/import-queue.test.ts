@@ -157,7 +157,7 @@ describe('import queue over a real engine and database', () => {
     write('a.md', '# A\n\nTexto sobre receita e lucro.');
     write('sub/b.txt', 'Texto sobre clientes e satisfação.');
     write('sub/deeper/c.md', '# C\n\nTexto sobre processos internos.');
-    write('sub/ignorar.png', 'not an image');
+    write('sub/ignorar.gif', 'not supported');
     write('.hidden/d.md', '# D');
     const jobs = await settle(engine.importFiles([{ path: files }]));
     expect(jobs.map((j) => j.filename).sort()).toEqual(['a.md', 'b.txt', 'c.md']);

@@ -21,6 +21,8 @@ export interface ExtractedPage {
   sections?: SectionStart[];
   /** The text came from OCR (a scanned page or an image), so it may differ from the printed words. */
   ocr?: boolean;
+  /** A table of contents or a back-of-book index page: its chunks are searchable but not evidence. */
+  role?: 'toc' | 'index';
 }
 
 export interface ExtractedDocument {

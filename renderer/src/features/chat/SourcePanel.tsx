@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AnswerSource, MethodOutput } from '../../../../preload/contract';
 import { api } from '../../lib/api';
 import { SourceBody } from './SourceBody';
+import { queueCitationForMap } from '../strategy/pending-citation';
 import { excerptOf, sourcePageText, sourceTitle } from './source-label';
 
 type Loaded = MethodOutput<'chat.source'>;
@@ -52,6 +53,12 @@ export function SourcePanel({ source, onClose }: { source: AnswerSource; onClose
           <p className={pageLabel === title ? 'sr-only' : 'source-page-label'} data-testid="source-page">{pageLabel}</p>
           {doc && doc.title && <p className="muted source-file">{t('source.file', { filename: doc.filename })}</p>}
         </div>
+        <button
+          type="button"
+          className="secondary small"
+          data-testid="add-to-map"
+          onClick={() => queueCitationForMap({ documentId: source.documentId, filename: doc?.title?.trim() || source.title || source.filename, chunkId: source.chunkId, excerpt: excerpt.slice(0, 2000), pageLabels: source.pageLabels?.length ? source.pageLabels : [source.pageLabel], pageStart: source.pageStart, pageEnd: source.pageEnd })}
+        >{t('addToMap', { ns: 'strategy' })}</button>
         <button type="button" ref={closeButton} className="secondary small source-close" onClick={onClose} aria-label={t('source.close')} data-testid="source-close">×</button>
       </header>
       {state.kind === 'loading' && <p className="muted">{t('source.loading')}</p>}

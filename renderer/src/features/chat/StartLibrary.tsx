@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api';
+import { desktopFiles, pickImportSources } from '../../lib/files';
 import { importFiles } from '../library/import-files';
 import { useTrackedImports } from './use-tracked-imports';
 
@@ -34,6 +35,13 @@ export function StartLibrary({ libraryCount, onLibraryChanged, onBusy }: Props) 
     const r = await api.call('library.loadSample');
     return r.ok ? { jobs: r.value.jobs } : { jobs: [], error: `${r.error.code}: ${r.error.message}` };
   });
+  // The desktop app opens the OS's own dialog and hands the engine paths; the browser uploads picked files.
+  const importFromDialog = () => start(async () => {
+    const sources = await pickImportSources(false);
+    if (sources.length === 0) return { jobs: [] };
+    const r = await api.call('library.import', { sources });
+    return r.ok ? { jobs: r.value.jobs } : { jobs: [], error: `${r.error.code}: ${r.error.message}` };
+  });
   const importPicked = (files: File[]) => start(async () => {
     const out = await importFiles(files);
     const problems = [...out.failures.map((f) => `${f.filename}: ${f.message}`), ...out.skipped.map((name) => t('empty.skipped', { name }))];
@@ -55,7 +63,7 @@ export function StartLibrary({ libraryCount, onLibraryChanged, onBusy }: Props) 
       <p>{t('empty.noLibrary')}</p>
       <div className="chat-start-actions">
         <button type="button" onClick={() => void loadSample()} disabled={loading} data-testid="chat-load-sample">{t('empty.loadSample')}</button>
-        <button type="button" className="secondary" onClick={() => picker.current?.click()} disabled={loading} data-testid="chat-import-documents">{t('empty.importDocuments')}</button>
+        <button type="button" className="secondary" onClick={() => (desktopFiles() ? void importFromDialog().catch((err: Error) => setError(err.message)) : picker.current?.click())} disabled={loading} data-testid="chat-import-documents">{t('empty.importDocuments')}</button>
         <input
           ref={picker}
           type="file"

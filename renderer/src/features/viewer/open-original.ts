@@ -1,13 +1,11 @@
 // "Open the original": the desktop app hands the stored file to the OS viewer (the preload's
 // bscFiles.openOriginal, added by the desktop shell); the browser downloads it as a Blob.
+import { desktopFiles } from '../../lib/files';
 import { type LoadedOriginal, fetchOriginal } from './pdf-loader';
 
-type DesktopReply = { ok: true; value: { opened: boolean; detail: string } } | { ok: false; error: { message: string } };
-type DesktopFiles = { openOriginal?: (input: { documentId: string }) => Promise<DesktopReply> };
-
-function desktopOpener(): DesktopFiles['openOriginal'] | null {
-  const files = (window as unknown as { bscFiles?: DesktopFiles }).bscFiles;
-  return typeof files?.openOriginal === 'function' ? files.openOriginal.bind(files) : null;
+function desktopOpener() {
+  const files = desktopFiles();
+  return files ? files.openOriginal.bind(files) : null;
 }
 
 /** 'desktop' when the OS will open the file, 'download' when the browser saves it. */

@@ -59,216 +59,223 @@ interface LiveFolder {
 const STATUS_EVERY_MS = 250;
 const MAX_LISTED_ERRORS = 20;
 
-export function createWatchService(deps: WatchServiceDeps): WatchService {
-  const store = new WatchStore(deps.db);
-  const stabilityMs = deps.stabilityMs ?? 1_000;
-  const renameGraceMs = deps.renameGraceMs ?? 5_000;
-  const live = new Map<string, LiveFolder>();
-  let chain: Promise<void> = Promise.resolve();
-  let pendingTimers = 0;
-  let unsubscribe: (() => void) | null = null;
+class WatchRuntime implements WatchService {
+  private readonly store: WatchStore;
+  private readonly stabilityMs: number;
+  private readonly renameGraceMs: number;
+  private readonly live = new Map<string, LiveFolder>();
+  private chain: Promise<void> = Promise.resolve();
+  private pendingTimers = 0;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly deps: WatchServiceDeps) {
+    this.store = new WatchStore(deps.db);
+    this.stabilityMs = deps.stabilityMs ?? 1_000;
+    this.renameGraceMs = deps.renameGraceMs ?? 5_000;
+  }
+
 
   /** One file-system task at a time: a rename's unlink and add must not interleave. */
-  function enqueue(what: string, task: () => Promise<void> | void): Promise<void> {
-    const next = chain.then(task).catch((err: unknown) => deps.log.warn('watched folder task failed', { what, error: err }));
-    chain = next;
+  private enqueue(what: string, task: () => Promise<void> | void): Promise<void> {
+    const next = this.chain.then(task).catch((err: unknown) => this.deps.log.warn('watched folder task failed', { what, error: err }));
+    this.chain = next;
     return next;
   }
 
-  function status(row: FolderRow): WatchedFolder {
-    const counts = store.counts(row.id);
-    const errors = store.files(row.id).filter((f) => f.state === 'failed').slice(0, MAX_LISTED_ERRORS).map((f) => ({ file: f.rel_path, message: f.error ?? 'failed' }));
-    const state = live.get(row.id)?.state ?? (deps.active ? 'unavailable' : 'inactive');
+  private status(row: FolderRow): WatchedFolder {
+    const counts = this.store.counts(row.id);
+    const errors = this.store.files(row.id).filter((f) => f.state === 'failed').slice(0, MAX_LISTED_ERRORS).map((f) => ({ file: f.rel_path, message: f.error ?? 'failed' }));
+    const state = this.live.get(row.id)?.state ?? (this.deps.active ? 'unavailable' : 'inactive');
     return {
       id: row.id, path: row.path, onDelete: row.on_delete, state, ...counts,
       lastScanAt: row.last_scan_at, lastError: row.last_error, errors, createdAt: row.created_at,
     };
   }
 
-  function notify(folderId: string, now = false): void {
-    const f = live.get(folderId);
+  private notify(folderId: string, now = false): void {
+    const f = this.live.get(folderId);
     const send = () => {
       if (f) f.notifyTimer = null;
       try {
-        const row = store.folder(folderId);
-        if (row) deps.emit(status(row));
+        const row = this.store.folder(folderId);
+        if (row) this.deps.emit(this.status(row));
       } catch (err) {
         // The database closed (shutdown, restore) between the change and its status: nothing to tell.
-        deps.log.debug('watch status not sent', { error: err });
+        this.deps.log.debug('watch status not sent', { error: err });
       }
     };
     if (now || !f) return send();
     f.notifyTimer ??= setTimeout(send, STATUS_EVERY_MS);
   }
 
-  const put = (row: FileRow, changes: Partial<FileRow>): void => store.putFile({ ...row, ...changes });
+  private put(row: FileRow, changes: Partial<FileRow>): void { this.store.putFile({ ...row, ...changes }); }
 
   /** A file that is (still) there: unchanged, touched, renamed, already in the library, or to import. */
-  async function syncFile(folder: FolderRow, rel: string): Promise<void> {
+  private async syncFile(folder: FolderRow, rel: string): Promise<void> {
     const abs = path.join(folder.path, ...rel.split('/'));
     const st = statFile(abs);
-    if (!st) return fileGone(folder, rel);
-    const row = store.file(folder.id, rel);
+    if (!st) return this.fileGone(folder, rel);
+    const row = this.store.file(folder.id, rel);
     // Same size and mtime: unchanged, never read again (nor re-embedded).
     if (row && row.state !== 'missing' && row.size === st.size && row.mtime_ms === st.mtimeMs) return;
     const sha = await sha256OfFile(abs);
     const base: FileRow = row ?? { folder_id: folder.id, rel_path: rel, size: 0, mtime_ms: 0, sha256: null, document_id: null, owned: 0, state: 'importing', job_id: null, error: null, missing_since: null };
     const touched = { size: st.size, mtime_ms: st.mtimeMs, sha256: sha, missing_since: null, error: null };
-    if (row && row.sha256 === sha && row.state === 'indexed') return put(row, touched);
-    const moved = store.missingWithSha(folder.id, sha);
-    if (moved) return adoptRenamed(folder, moved, rel, touched);
-    const existing = store.documentBySha(sha);
+    if (row && row.sha256 === sha && row.state === 'indexed') return this.put(row, touched);
+    const moved = this.store.missingWithSha(folder.id, sha);
+    if (moved) return this.adoptRenamed(folder, moved, rel, touched);
+    const existing = this.store.documentBySha(sha);
     if (existing) {
-      retireOldVersion(base, existing.id);
+      this.retireOldVersion(base, existing.id);
       const owned = base.document_id === existing.id ? base.owned : 0;
-      return put(base, { ...touched, document_id: existing.id, owned, state: 'indexed', job_id: null });
+      return this.put(base, { ...touched, document_id: existing.id, owned, state: 'indexed', job_id: null });
     }
-    const job = deps.enqueueImport(abs, documentNameFor(folder.path, rel));
+    const job = this.deps.enqueueImport(abs, documentNameFor(folder.path, rel));
     if (!job) throw new BscError('INTERNAL', `Could not queue "${rel}" for import.`);
-    put(base, { ...touched, state: 'importing', job_id: job.id });
-    deps.log.info('watched file queued', { folder: folder.path, file: rel, job: job.id, changed: row !== null });
+    this.put(base, { ...touched, state: 'importing', job_id: job.id });
+    this.deps.log.info('watched file queued', { folder: folder.path, file: rel, job: job.id, changed: row !== null });
   }
 
   /** A renamed (or moved within the folder) file keeps its document: no extraction, no embedding. */
-  function adoptRenamed(folder: FolderRow, moved: FileRow, rel: string, touched: Partial<FileRow>): void {
-    const grace = live.get(folder.id)?.graces.get(moved.rel_path);
-    if (grace) { clearTimeout(grace); live.get(folder.id)?.graces.delete(moved.rel_path); pendingTimers--; }
-    store.transaction(() => {
-      store.dropFile(folder.id, moved.rel_path);
-      store.putFile({ ...moved, ...touched, rel_path: rel, state: moved.document_id ? 'indexed' : 'failed', error: moved.document_id ? null : 'removed from the library' } as FileRow);
+  private adoptRenamed(folder: FolderRow, moved: FileRow, rel: string, touched: Partial<FileRow>): void {
+    const grace = this.live.get(folder.id)?.graces.get(moved.rel_path);
+    if (grace) { clearTimeout(grace); this.live.get(folder.id)?.graces.delete(moved.rel_path); this.pendingTimers--; }
+    this.store.transaction(() => {
+      this.store.dropFile(folder.id, moved.rel_path);
+      this.store.putFile({ ...moved, ...touched, rel_path: rel, state: moved.document_id ? 'indexed' : 'failed', error: moved.document_id ? null : 'removed from the library' } as FileRow);
       // The stored original is named by content and extension: keep the name's extension so it is still found.
       if (moved.document_id && path.extname(moved.rel_path).toLowerCase() === path.extname(rel).toLowerCase()) {
-        store.renameDocument(moved.document_id, documentNameFor(folder.path, rel));
+        this.store.renameDocument(moved.document_id, documentNameFor(folder.path, rel));
       }
     });
-    deps.log.info('watched file renamed', { folder: folder.path, from: moved.rel_path, to: rel, document: moved.document_id });
+    this.deps.log.info('watched file renamed', { folder: folder.path, from: moved.rel_path, to: rel, document: moved.document_id });
   }
 
   /** A changed file whose new content ended up in another document: its earlier version leaves the library. */
-  function retireOldVersion(row: FileRow, newDocumentId: string | null): void {
+  private retireOldVersion(row: FileRow, newDocumentId: string | null): void {
     const old = row.document_id;
-    if (!old || old === newDocumentId || !row.owned || !store.documentExists(old)) return;
-    if (store.documentSharedBeyond(old, row.folder_id, row.rel_path)) return;
-    deps.deleteDocument(old);
+    if (!old || old === newDocumentId || !row.owned || !this.store.documentExists(old)) return;
+    if (this.store.documentSharedBeyond(old, row.folder_id, row.rel_path)) return;
+    this.deps.deleteDocument(old);
   }
 
   /**
    * The file is gone: wait a moment for a rename to claim it, then apply the folder's delete
    * policy. A scan only marks it (`graceMs` null) and applies the policy after matching renames.
    */
-  function fileGone(folder: FolderRow, rel: string, graceMs: number | null = renameGraceMs): void {
-    const row = store.file(folder.id, rel);
+  private fileGone(folder: FolderRow, rel: string, graceMs: number | null = this.renameGraceMs): void {
+    const row = this.store.file(folder.id, rel);
     if (!row) return;
     if (row.state === 'importing' || row.state === 'failed' || !row.document_id) {
-      store.dropFile(folder.id, rel);
+      this.store.dropFile(folder.id, rel);
       return;
     }
-    if (row.state !== 'missing') put(row, { state: 'missing', missing_since: new Date().toISOString() });
+    if (row.state !== 'missing') this.put(row, { state: 'missing', missing_since: new Date().toISOString() });
     if (graceMs === null) return;
-    const f = live.get(folder.id);
-    if (!f || graceMs === 0) return applyDeletePolicy(folder.id, rel);
+    const f = this.live.get(folder.id);
+    if (!f || graceMs === 0) return this.applyDeletePolicy(folder.id, rel);
     const old = f.graces.get(rel);
-    if (old) { clearTimeout(old); pendingTimers--; }
-    pendingTimers++;
+    if (old) { clearTimeout(old); this.pendingTimers--; }
+    this.pendingTimers++;
     f.graces.set(rel, setTimeout(() => {
-      pendingTimers--;
+      this.pendingTimers--;
       f.graces.delete(rel);
-      void enqueue('delete policy', () => applyDeletePolicy(folder.id, rel));
+      void this.enqueue('delete policy', () => this.applyDeletePolicy(folder.id, rel));
     }, graceMs));
   }
 
-  function applyDeletePolicy(folderId: string, rel: string): void {
-    const folder = store.folder(folderId);
-    const row = store.file(folderId, rel);
+  private applyDeletePolicy(folderId: string, rel: string): void {
+    const folder = this.store.folder(folderId);
+    const row = this.store.file(folderId, rel);
     if (!folder || !row || row.state !== 'missing') return;
-    if (folder.on_delete === 'keep') return notify(folderId);
+    if (folder.on_delete === 'keep') return this.notify(folderId);
     const doc = row.document_id;
-    store.dropFile(folderId, rel);
-    if (doc && row.owned && !store.documentSharedBeyond(doc, folderId, rel)) {
-      deps.deleteDocument(doc);
-      deps.log.info('watched file deleted: document removed', { folder: folder.path, file: rel, document: doc });
+    this.store.dropFile(folderId, rel);
+    if (doc && row.owned && !this.store.documentSharedBeyond(doc, folderId, rel)) {
+      this.deps.deleteDocument(doc);
+      this.deps.log.info('watched file deleted: document removed', { folder: folder.path, file: rel, document: doc });
     }
-    notify(folderId);
+    this.notify(folderId);
   }
 
   /** An import we queued changed state: record the document it became, or why it failed. */
-  function onJob(job: ImportJob): void {
+  private onJob(job: ImportJob): void {
     if (job.state === 'queued' || job.state === 'running') return;
     let row: FileRow | null;
-    try { row = store.fileByJob(job.id); } catch { return; }
+    try { row = this.store.fileByJob(job.id); } catch { return; }
     if (!row) return;
-    finishJob(row, job.state, job.documentId, job.note, job.error?.message ?? null);
-    notify(row.folder_id);
+    this.finishJob(row, job.state, job.documentId, job.note, job.error?.message ?? null);
+    this.notify(row.folder_id);
   }
 
-  function finishJob(row: FileRow, state: string, documentId: string | null, note: string | null, error: string | null): void {
+  private finishJob(row: FileRow, state: string, documentId: string | null, note: string | null, error: string | null): void {
     if (state === 'done' && documentId) {
       const duplicate = note === 'already in the library';
-      retireOldVersion(row, documentId);
-      put(row, { document_id: documentId, owned: duplicate && row.document_id !== documentId ? 0 : 1, state: 'indexed', job_id: null, error: null });
+      this.retireOldVersion(row, documentId);
+      this.put(row, { document_id: documentId, owned: duplicate && row.document_id !== documentId ? 0 : 1, state: 'indexed', job_id: null, error: null });
     } else if (state === 'failed' || state === 'needs-password' || state === 'cancelled') {
       // size 0 / mtime 0: the next scan or change tries the file again.
       const why = state === 'cancelled' ? 'import cancelled' : state === 'needs-password' ? (error ?? 'needs a password') : (error ?? 'import failed');
-      put(row, { state: 'failed', job_id: null, error: why, ...(state === 'cancelled' ? { size: 0, mtime_ms: 0 } : {}) });
+      this.put(row, { state: 'failed', job_id: null, error: why, ...(state === 'cancelled' ? { size: 0, mtime_ms: 0 } : {}) });
     }
   }
 
   /** Imports that ended while we were not listening (the app stopped mid-import). */
-  function reconcileImports(): void {
-    for (const row of store.importing()) {
-      const job = store.importJob(row.job_id!);
-      if (!job) finishJob(row, 'cancelled', null, null, null);
-      else if (job.state !== 'queued' && job.state !== 'running') finishJob(row, job.state, job.document_id, job.note, job.error);
+  private reconcileImports(): void {
+    for (const row of this.store.importing()) {
+      const job = this.store.importJob(row.job_id!);
+      if (!job) this.finishJob(row, 'cancelled', null, null, null);
+      else if (job.state !== 'queued' && job.state !== 'running') this.finishJob(row, job.state, job.document_id, job.note, job.error);
     }
   }
 
-  async function scan(folderId: string): Promise<void> {
-    const folder = store.folder(folderId);
+  private async scanNow(folderId: string): Promise<void> {
+    const folder = this.store.folder(folderId);
     if (!folder) return;
-    const f = live.get(folderId);
+    const f = this.live.get(folderId);
     if (!fs.existsSync(folder.path) || !fs.statSync(folder.path).isDirectory()) {
       // An unplugged drive is not a deleted folder: nothing is removed.
       if (f) f.state = 'unavailable';
-      store.setError(folderId, `The folder ${folder.path} is not reachable; nothing was removed from the library.`);
-      return notify(folderId, true);
+      this.store.setError(folderId, `The folder ${folder.path} is not reachable; nothing was removed from the library.`);
+      return this.notify(folderId, true);
     }
     if (f) f.state = 'scanning';
-    notify(folderId, true);
+    this.notify(folderId, true);
     const onDisk = new Set(listFolder(folder.path));
     // Vanished files first, so a file renamed while the app was closed is matched by content.
-    const vanished = store.files(folderId).filter((r) => !onDisk.has(r.rel_path) && r.state !== 'missing').map((r) => r.rel_path);
-    for (const rel of vanished) fileGone(folder, rel, null);
-    for (const rel of onDisk) await syncFile(folder, rel);
-    for (const r of store.files(folderId).filter((x) => x.state === 'missing')) applyDeletePolicy(folderId, r.rel_path);
-    store.markScanned(folderId, null);
+    const vanished = this.store.files(folderId).filter((r) => !onDisk.has(r.rel_path) && r.state !== 'missing').map((r) => r.rel_path);
+    for (const rel of vanished) this.fileGone(folder, rel, null);
+    for (const rel of onDisk) await this.syncFile(folder, rel);
+    for (const r of this.store.files(folderId).filter((x) => x.state === 'missing')) this.applyDeletePolicy(folderId, r.rel_path);
+    this.store.markScanned(folderId, null);
     if (f) f.state = f.watcher ? 'watching' : 'inactive';
-    notify(folderId, true);
+    this.notify(folderId, true);
   }
 
-  function scheduleSettle(folder: FolderRow, abs: string): void {
-    const f = live.get(folder.id);
+  private scheduleSettle(folder: FolderRow, abs: string): void {
+    const f = this.live.get(folder.id);
     if (!f || !isImportable(abs)) return;
     const rel = toRelative(folder.path, abs);
     const before = statFile(abs);
     const old = f.stability.get(rel);
     if (old) clearTimeout(old);
-    else pendingTimers++;
+    else this.pendingTimers++;
     f.stability.set(rel, setTimeout(() => {
       const now = statFile(abs);
       if (now && before && (now.size !== before.size || now.mtimeMs !== before.mtimeMs)) {
         f.stability.delete(rel);
-        pendingTimers--;
-        return scheduleSettle(folder, abs); // still being written
+        this.pendingTimers--;
+        return this.scheduleSettle(folder, abs); // still being written
       }
       f.stability.delete(rel);
-      pendingTimers--;
-      void enqueue('file changed', () => syncFile(store.folder(folder.id) ?? folder, rel)).then(() => notify(folder.id));
-    }, stabilityMs));
+      this.pendingTimers--;
+      void this.enqueue('file changed', () => this.syncFile(this.store.folder(folder.id) ?? folder, rel)).then(() => this.notify(folder.id));
+    }, this.stabilityMs));
   }
 
-  async function watchFolder(folder: FolderRow): Promise<void> {
+  private async watchFolder(folder: FolderRow): Promise<void> {
     const f: LiveFolder = { watcher: null, state: 'scanning', stability: new Map(), graces: new Map(), notifyTimer: null };
-    live.set(folder.id, f);
+    this.live.set(folder.id, f);
     if (!fs.existsSync(folder.path)) {
       f.state = 'unavailable';
       return;
@@ -276,96 +283,106 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     const watcher = watch(folder.path, {
       ignoreInitial: true,
       ignored: (p: string) => p !== folder.path && path.basename(p).startsWith('.'),
-      usePolling: deps.usePolling ?? false,
+      usePolling: this.deps.usePolling ?? false,
       interval: 250,
       binaryInterval: 250,
     });
     f.watcher = watcher;
-    watcher.on('add', (p: string) => scheduleSettle(folder, p));
-    watcher.on('change', (p: string) => scheduleSettle(folder, p));
+    watcher.on('add', (p: string) => this.scheduleSettle(folder, p));
+    watcher.on('change', (p: string) => this.scheduleSettle(folder, p));
     watcher.on('unlink', (p: string) => {
       if (!isImportable(p)) return;
-      void enqueue('file removed', () => {
+      void this.enqueue('file removed', () => {
         const rel = toRelative(folder.path, p);
-        if (!statFile(p)) fileGone(store.folder(folder.id) ?? folder, rel);
-      }).then(() => notify(folder.id));
+        if (!statFile(p)) this.fileGone(this.store.folder(folder.id) ?? folder, rel);
+      }).then(() => this.notify(folder.id));
     });
     watcher.on('unlinkDir', (p: string) => {
       if (p !== folder.path) return;
       f.state = 'unavailable';
-      store.setError(folder.id, `The folder ${folder.path} disappeared; nothing was removed from the library.`);
-      notify(folder.id, true);
+      this.store.setError(folder.id, `The folder ${folder.path} disappeared; nothing was removed from the library.`);
+      this.notify(folder.id, true);
     });
     watcher.on('error', (err: unknown) => {
-      deps.log.warn('watched folder error', { folder: folder.path, error: err });
-      try { store.setError(folder.id, err instanceof Error ? err.message : String(err)); } catch { /* database closed */ }
-      notify(folder.id);
+      this.deps.log.warn('watched folder error', { folder: folder.path, error: err });
+      try { this.store.setError(folder.id, err instanceof Error ? err.message : String(err)); } catch { /* database closed */ }
+      this.notify(folder.id);
     });
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
 
-  async function unwatch(folderId: string): Promise<void> {
-    const f = live.get(folderId);
+  private async unwatch(folderId: string): Promise<void> {
+    const f = this.live.get(folderId);
     if (!f) return;
-    live.delete(folderId);
-    for (const t of [...f.stability.values(), ...f.graces.values()]) { clearTimeout(t); pendingTimers--; }
+    this.live.delete(folderId);
+    for (const t of [...f.stability.values(), ...f.graces.values()]) { clearTimeout(t); this.pendingTimers--; }
     if (f.notifyTimer) clearTimeout(f.notifyTimer);
     await f.watcher?.close();
   }
 
-  return {
-    async start() {
-      if (!deps.active) return;
-      unsubscribe ??= deps.onImportJob(onJob);
-      reconcileImports();
-      for (const folder of store.folders()) {
-        if (live.has(folder.id)) continue;
-        await watchFolder(folder);
-        void enqueue('scan at start', () => scan(folder.id));
-      }
-    },
-    async stop() {
-      unsubscribe?.();
-      unsubscribe = null;
-      for (const id of [...live.keys()]) await unwatch(id);
-      await chain;
-    },
-    async add(input, onDelete) {
-      const resolved = resolveWatchFolder(input, deps.importRoots());
-      const existing = store.folderByPath(resolved);
-      if (existing) {
-        if (onDelete && onDelete !== existing.on_delete) store.setOnDelete(existing.id, onDelete);
-        return status(store.folder(existing.id)!);
-      }
-      const id = randomUUID();
-      store.addFolder(id, resolved, onDelete ?? 'keep');
-      deps.log.info('folder watched', { folder: resolved, onDelete: onDelete ?? 'keep' });
-      unsubscribe ??= deps.onImportJob(onJob);
-      if (deps.active) await watchFolder(store.folder(id)!);
-      // A CLI run scans once too, so `bsc watch add` brings the folder in at once.
-      void enqueue('scan of a new folder', () => scan(id));
-      return status(store.folder(id)!);
-    },
-    list: () => store.folders().map(status),
-    async remove(folderId) {
-      await unwatch(folderId);
-      await chain;
-      const removed = store.removeFolder(folderId);
-      if (removed) deps.log.info('folder no longer watched', { folderId });
-      return removed;
-    },
-    async scan(folderId) {
-      if (!deps.active) unsubscribe ??= deps.onImportJob(onJob);
-      await enqueue('scan', () => scan(folderId));
-    },
-    async settled() {
-      // Timers (stability, rename grace) feed the chain; wait until both are quiet.
-      for (;;) {
-        const before = chain;
-        await before;
-        if (pendingTimers === 0 && chain === before) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
+  async start(): Promise<void> {
+    if (!this.deps.active) return;
+    this.unsubscribe ??= this.deps.onImportJob((job) => this.onJob(job));
+    this.reconcileImports();
+    for (const folder of this.store.folders()) {
+      if (this.live.has(folder.id)) continue;
+      await this.watchFolder(folder);
+      void this.enqueue('scan at start', () => this.scanNow(folder.id));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    for (const id of [...this.live.keys()]) await this.unwatch(id);
+    await this.chain;
+  }
+
+  async add(input: string, onDelete?: OnDelete): Promise<WatchedFolder> {
+    const resolved = resolveWatchFolder(input, this.deps.importRoots());
+    const existing = this.store.folderByPath(resolved);
+    if (existing) {
+      if (onDelete && onDelete !== existing.on_delete) this.store.setOnDelete(existing.id, onDelete);
+      return this.status(this.store.folder(existing.id)!);
+    }
+    const id = randomUUID();
+    this.store.addFolder(id, resolved, onDelete ?? 'keep');
+    this.deps.log.info('folder watched', { folder: resolved, onDelete: onDelete ?? 'keep' });
+    this.unsubscribe ??= this.deps.onImportJob((job) => this.onJob(job));
+    if (this.deps.active) await this.watchFolder(this.store.folder(id)!);
+    // A CLI run scans once too, so `bsc watch add` brings the folder in at once.
+    void this.enqueue('scan of a new folder', () => this.scanNow(id));
+    return this.status(this.store.folder(id)!);
+  }
+
+  list(): WatchedFolder[] {
+    return this.store.folders().map((row) => this.status(row));
+  }
+
+  async remove(folderId: string): Promise<boolean> {
+    await this.unwatch(folderId);
+    await this.chain;
+    const removed = this.store.removeFolder(folderId);
+    if (removed) this.deps.log.info('folder no longer watched', { folderId });
+    return removed;
+  }
+
+  async scan(folderId: string): Promise<void> {
+    if (!this.deps.active) this.unsubscribe ??= this.deps.onImportJob((job) => this.onJob(job));
+    await this.enqueue('scan', () => this.scanNow(folderId));
+  }
+
+  async settled(): Promise<void> {
+    // Timers (stability, rename grace) feed the chain; wait until both are quiet.
+    for (;;) {
+      const before = this.chain;
+      await before;
+      if (this.pendingTimers === 0 && this.chain === before) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export function createWatchService(deps: WatchServiceDeps): WatchService {
+  return new WatchRuntime(deps);
 }

@@ -18,10 +18,11 @@ import { waitForJobs } from './wait-for-jobs';
 
 // The CLI (the built dist/main/cli.js, as users run it) is SIGKILLed in the middle of a backup and
 // of a restore, at stage boundaries seen in its progress output and, for the swap itself, at each
-// rename (BSC_FAILPOINT). Afterwards the data folder must open, pass integrity_check, and hold
+// rename (a failpoint given to the restore service by test/fixtures/restore-killed-at-swap.ts). Afterwards the data folder must open, pass integrity_check, and hold
 // exactly the old library or exactly the restored one; no half-written archive may be listed.
 
 const cli = path.join(repoRoot, 'dist/main/cli.js');
+const killedAtSwap = path.join(repoRoot, 'test/fixtures/restore-killed-at-swap.ts');
 let root: string;
 let pristine: string; // the live library before any restore ("old")
 let archive: string; // a backup of a different library ("new")
@@ -54,9 +55,9 @@ function copyDir(from: string, to: string): void {
 }
 
 /** Runs the CLI; kills it with SIGKILL when a stderr line matches `killOn` (or lets it die by a failpoint). */
-function runCli(args: string[], opts: { killOn?: RegExp; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; killed: boolean }> {
+function runCli(args: string[], opts: { killOn?: RegExp; env?: NodeJS.ProcessEnv; argv?: string[] } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, opts.argv ?? [cli, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let killed = false;
     child.stdout.on('data', () => undefined);
@@ -171,11 +172,12 @@ describe('SIGKILL during a restore', () => {
     }, 60_000);
   }
 
-  // The swap is a handful of renames in microseconds: a failpoint kills the process after rename N.
+  // The swap is a handful of renames in microseconds: a failpoint the test provides (through the
+  // restore's dependencies, in a helper script) kills the process after rename N.
   for (const step of [1, 2, 3, 4, 5, 6]) {
     it(`after rename ${step} of the swap: rolled back to the old library at the next start`, async () => {
       const dataDir = freshCopy();
-      const r = await runCli(['restore', archive, '--yes', '--data-dir', dataDir], { env: { BSC_FAILPOINT: `restore-swap:${step}` } });
+      const r = await runCli([], { argv: ['--import', 'tsx', killedAtSwap, dataDir, archive, String(step)] });
       expect(r.signal, r.stderr).toBe('SIGKILL');
       expect(fs.existsSync(path.join(dataDir, RESTORE_MARKER))).toBe(true);
       expect(await expectWholeLibrary(dataDir)).toBe('old');

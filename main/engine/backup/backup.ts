@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Settings } from '../../../preload/contract';
-import type { Engine } from '../engine';
+import type { AppDatabase } from '../db/open';
+import type { EmbeddingCache } from '../embeddings/cache';
+import type { EmbeddingProvider } from '../embeddings/provider';
+import type { Logger } from '../observability/log';
+import type { DataPaths } from '../settings/data-dir';
+import type { StoreRuntime } from '../vectorstore/store-runtime';
 import { BscError, throwIfCancelled } from '../errors';
 import { originalPath } from '../ingest/index-document';
 import { APP_VERSION } from '../version';
@@ -16,8 +21,41 @@ export const EMBEDDING_CACHE_ENTRY = 'db/embedding-cache.sqlite';
 export const SETTINGS_ENTRY = 'settings.json';
 export const DOCUMENTS_PREFIX = 'documents/';
 
-/** What a backup reads from the engine; a Pick so tests and the restore's safety backup can pass a real Engine. */
-export type BackupSource = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log'> & Partial<Pick<Engine, 'stores'>>;
+type Embedder = { provider: EmbeddingProvider; cache: EmbeddingCache };
+
+/** What a backup reads: explicit dependencies, so the composition root (or a test) wires them. */
+export interface BackupDeps {
+  paths: DataPaths;
+  /** The library's writer connection. */
+  database: () => AppDatabase;
+  settings: () => Settings;
+  embedder: () => Embedder | null;
+  /** Absent: the embedded store only (no Qdrant snapshot or rebuild). */
+  stores?: () => Pick<StoreRuntime, 'snapshotTo' | 'rebuildInto'>;
+  log: Logger;
+  clock?: () => Date;
+}
+
+/** The shape of the engine facade the old entry points took (tests and the CLI still pass one). */
+export interface BackupSource {
+  paths: DataPaths;
+  log: Logger;
+  database(): AppDatabase;
+  currentSettings(): Settings;
+  embedder(): Embedder | null;
+  stores?(): Pick<StoreRuntime, 'snapshotTo' | 'rebuildInto'>;
+}
+
+export function backupDepsOf(source: BackupSource): BackupDeps {
+  const stores = source.stores;
+  return {
+    paths: source.paths, log: source.log,
+    database: () => source.database(),
+    settings: () => source.currentSettings(),
+    embedder: () => source.embedder(),
+    ...(stores ? { stores: () => stores.call(source) } : {}),
+  };
+}
 
 export interface BackupOptions {
   outPath?: string;
@@ -48,8 +86,8 @@ export interface BackupResult {
 }
 
 /** The configured backup folder, or `<data>/backups`. */
-export function backupFolder(engine: Pick<Engine, 'paths' | 'currentSettings'>): string {
-  return engine.currentSettings().backup.folder ?? engine.paths.backups;
+export function backupFolder(deps: Pick<BackupDeps, 'paths' | 'settings'>): string {
+  return deps.settings().backup.folder ?? deps.paths.backups;
 }
 
 /** Pages per step of SQLite's online backup: ~4 MB at 4 KB pages, short enough not to stall queries. */
@@ -61,10 +99,15 @@ const PAGES_PER_STEP = 1024;
  * originals, and the settings. The archive appears under its final name only once complete and
  * verified (archive.ts); everything made along the way is removed on failure or cancel.
  */
-export async function createBackup(engine: BackupSource, opts: BackupOptions = {}, ctx: ProgressContext = {}): Promise<BackupResult> {
+export async function createBackup(source: BackupSource, opts: BackupOptions = {}, ctx: ProgressContext = {}): Promise<BackupResult> {
+  return writeLibraryBackup(backupDepsOf(source), opts, ctx);
+}
+
+/** See createBackup; the service's implementation (backup/service.ts). */
+export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions = {}, ctx: ProgressContext = {}): Promise<BackupResult> {
   const started = Date.now();
-  const now = opts.now ?? new Date();
-  const settings = engine.currentSettings();
+  const now = opts.now ?? engine.clock?.() ?? new Date();
+  const settings = engine.settings();
   const includeDocuments = opts.includeDocuments ?? settings.backup.includeDocuments;
   const includeEmbeddingCache = opts.includeEmbeddingCache ?? settings.backup.includeEmbeddingCache;
   const kind = opts.kind ?? 'manual';
@@ -265,7 +308,7 @@ function withoutUserInfo(url: string): string {
   }
 }
 
-function embeddingFingerprintOf(engine: BackupSource, settings: Settings, vectorDims: number | null): string | null {
+function embeddingFingerprintOf(engine: BackupDeps, settings: Settings, vectorDims: number | null): string | null {
   if (settings.embeddings.provider === 'none') return null;
   let provider: { fingerprint: string; dimensions: number } | undefined;
   try {

@@ -2,17 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { Perspective, Settings, defaultSettings } from '../../../preload/contract';
+import { type EngineEvent, Perspective, Settings, defaultSettings } from '../../../preload/contract';
 import { openAppDatabase } from '../db/open';
 import { LATEST_SCHEMA_VERSION } from '../db/migrate';
-import type { Engine } from '../engine';
 import { embedWithCache } from '../embeddings/embed-with-cache';
 import { BscError, throwIfCancelled } from '../errors';
 import { mergeSettings } from '../settings/settings-file';
 import { addPointsSync, dropEmbeddedIndexSync } from '../vectorstore/embedded';
 import type { VectorPoint } from '../vectorstore/port';
 import { countDenseVectors } from '../vectorstore/dense-index';
-import { type ProgressContext, createBackup, EMBEDDING_CACHE_ENTRY, SETTINGS_ENTRY, DOCUMENTS_PREFIX } from './backup';
+import {
+  type BackupDeps, type BackupOptions, type BackupSource, type ProgressContext, DOCUMENTS_PREFIX, EMBEDDING_CACHE_ENTRY, SETTINGS_ENTRY,
+  backupDepsOf, writeLibraryBackup,
+} from './backup';
 import { backupStatePath, recordVerification } from './backup-state';
 import { extractBackup } from './extract';
 import { DATABASE_ENTRY, type BackupManifest } from './manifest';
@@ -53,7 +55,49 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-export type RestoreEngine = Pick<Engine, 'paths' | 'database' | 'currentSettings' | 'embedder' | 'log' | 'quiesce' | 'lib' | 'send' | 'updateSettings'> & Partial<Pick<Engine, 'stores'>>;
+/** Hooks a crash test uses to stop the process at an exact point; never set in production. */
+export interface RestoreFailpoints {
+  /** Called after each rename of the swap (1, 2, …). */
+  afterSwapRename?(step: number): void;
+}
+
+/** What a restore uses besides what a backup does: explicit dependencies, wired by the composition root. */
+export interface RestoreDeps extends BackupDeps {
+  /** Takes the safety backup of the current library. */
+  backups: { create(opts: BackupOptions, ctx?: ProgressContext): Promise<{ path: string }> };
+  /** Stops every writer and closes the databases; the returned function reopens and must throw if the library is unusable. */
+  quiesce: () => Promise<() => void>;
+  /** Puts the restored settings in force. */
+  applySettings: (settings: Settings) => void;
+  events: { restored(): void };
+  failpoints?: RestoreFailpoints;
+}
+
+/** The engine facade the old entry point took (tests and the CLI still pass one). */
+export interface RestoreEngine extends BackupSource {
+  quiesce(): Promise<() => void>;
+  lib(): { repo: { corpusVersion(): number } };
+  send(event: EngineEvent): void;
+  updateSettings(patch: Settings): unknown;
+}
+
+export function restoreDepsOf(engine: RestoreEngine, failpoints?: RestoreFailpoints): RestoreDeps {
+  const deps = backupDepsOf(engine);
+  return {
+    ...deps,
+    backups: { create: (opts, ctx) => writeLibraryBackup(deps, opts, ctx) },
+    quiesce: async () => {
+      const reopen = await engine.quiesce();
+      return () => {
+        reopen();
+        engine.lib();
+      };
+    },
+    applySettings: (settings) => engine.updateSettings(settings),
+    events: { restored: () => engine.send({ name: 'onLibraryChanged', payload: { corpusVersion: engine.lib().repo.corpusVersion(), reason: 'restored' } }) },
+    ...(failpoints ? { failpoints } : {}),
+  };
+}
 
 /**
  * Replaces the library with a backup's, or leaves it exactly as it was.
@@ -65,6 +109,11 @@ export type RestoreEngine = Pick<Engine, 'paths' | 'database' | 'currentSettings
  * A crash between the marker and its removal is undone by recoverInterruptedRestore at start.
  */
 export async function restoreBackup(engine: RestoreEngine, file: string, ctx: ProgressContext = {}): Promise<RestoreResult> {
+  return restoreFromArchive(restoreDepsOf(engine), file, ctx);
+}
+
+/** See restoreBackup; the service's implementation (backup/service.ts). */
+export async function restoreFromArchive(engine: RestoreDeps, file: string, ctx: ProgressContext = {}): Promise<RestoreResult> {
   const started = Date.now();
   const { signal } = ctx;
   const root = engine.paths.root;
@@ -93,7 +142,7 @@ export async function restoreBackup(engine: RestoreEngine, file: string, ctx: Pr
   progress('safety backup', size);
   let safetyBackup: string | null = null;
   try {
-    const made = await createBackup(engine, { kind: 'safety', includeDocuments: true, includeEmbeddingCache: true }, {
+    const made = await engine.backups.create({ kind: 'safety', includeDocuments: true, includeEmbeddingCache: true }, {
       signal, progress: (_s, done, t) => progress('safety backup', size + (t > 0 ? (done / t) * size : 0)),
     });
     safetyBackup = made.path;
@@ -127,12 +176,11 @@ export async function restoreBackup(engine: RestoreEngine, file: string, ctx: Pr
     try {
       fs.mkdirSync(previous, { recursive: true });
       writeDurably(path.join(root, RESTORE_MARKER), JSON.stringify(marker, null, 2));
-      swapIn(root, marker, swapDir);
+      swapIn(root, marker, swapDir, engine.failpoints);
       reopen();
       // The restored database must be the one now open, and sound.
       const check = engine.database().pragma('quick_check', { simple: true }) as string;
       if (check !== 'ok') throw new BscError('DB_CORRUPT', `the restored database fails quick_check: ${check}`);
-      engine.lib();
     } catch (err) {
       const why = (err as Error).message;
       engine.log.error('restore: swap failed, putting the previous data back', { error: why });
@@ -155,9 +203,8 @@ export async function restoreBackup(engine: RestoreEngine, file: string, ctx: Pr
     fs.rmSync(staging, { recursive: true, force: true });
 
     const restoredSettings = readSettings(path.join(root, 'settings.json'));
-    if (restoredSettings) engine.updateSettings(restoredSettings);
-    const { repo } = engine.lib();
-    engine.send({ name: 'onLibraryChanged', payload: { corpusVersion: repo.corpusVersion(), reason: 'restored' } });
+    if (restoredSettings) engine.applySettings(restoredSettings);
+    engine.events.restored();
     engine.log.info('restore complete', { file, documents: manifest.counts.documents });
 
     const vectorIndex = await rebuildVectorIndexIfNeeded(engine, manifest, notes, signal);
@@ -187,7 +234,7 @@ export async function restoreBackup(engine: RestoreEngine, file: string, ctx: Pr
  * Lays out the extracted backup under the data folder's own names, migrates the database and
  * merges the settings. Returns the names the swap will replace.
  */
-function prepareStagedData(engine: RestoreEngine, manifest: BackupManifest, archiveDir: string, swapDir: string) {
+function prepareStagedData(engine: RestoreDeps, manifest: BackupManifest, archiveDir: string, swapDir: string) {
   const notes: string[] = [];
   const { paths } = engine;
   fs.mkdirSync(swapDir, { recursive: true });
@@ -241,7 +288,7 @@ function prepareStagedData(engine: RestoreEngine, manifest: BackupManifest, arch
 
   // Settings: the backup's, except where backups go and when (those belong to this machine).
   const restored = readSettings(path.join(archiveDir, SETTINGS_ENTRY));
-  const current = engine.currentSettings();
+  const current = engine.settings();
   const settings = restored ? { ...restored, backup: current.backup } : current;
   if (!restored) notes.push('The backup\'s settings could not be read; the current settings are kept.');
   fs.writeFileSync(path.join(swapDir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
@@ -260,18 +307,18 @@ function readSettings(file: string): Settings | null {
 }
 
 /** Moves the current items aside, then the staged ones in. Synchronous on purpose (see restoreBackup). */
-function swapIn(root: string, marker: RestoreMarker, swapDir: string): void {
+function swapIn(root: string, marker: RestoreMarker, swapDir: string, failpoints: RestoreFailpoints | undefined): void {
   let step = 0;
   for (const name of marker.items) {
     const live = path.join(root, name);
     if (fs.existsSync(live)) {
       fs.renameSync(live, path.join(marker.previous, name));
-      failpoint('restore-swap', ++step);
+      failpoints?.afterSwapRename?.(++step);
     }
   }
   for (const name of fs.readdirSync(swapDir)) {
     fs.renameSync(path.join(swapDir, name), path.join(root, name));
-    failpoint('restore-swap', ++step);
+    failpoints?.afterSwapRename?.(++step);
   }
   syncDirectory(root);
 }
@@ -354,8 +401,8 @@ function processAlive(pid: number): boolean {
  * After a restore the embedded index must match the configured embedding model: same dimensions
  * and a vector for every chunk. Otherwise it is rebuilt from the chunks, the embedding cache first.
  */
-async function rebuildVectorIndexIfNeeded(engine: RestoreEngine, manifest: BackupManifest, notes: string[], signal?: AbortSignal): Promise<RestoreResult['vectorIndex']> {
-  const settings = engine.currentSettings();
+async function rebuildVectorIndexIfNeeded(engine: RestoreDeps, manifest: BackupManifest, notes: string[], signal?: AbortSignal): Promise<RestoreResult['vectorIndex']> {
+  const settings = engine.settings();
   if (settings.vectorStore.mode !== 'embedded') {
     // The collection is derived data: rebuilt from the restored database and embedding cache
     // (a snapshot in the archive is kept for people, but rebuilding is always consistent with the database).
@@ -433,11 +480,3 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/**
- * Crash tests kill the process at an exact point of the swap: BSC_FAILPOINT=restore-swap:3 sends
- * SIGKILL to this process after the third rename. Unset in normal runs.
- */
-function failpoint(name: string, step: number): void {
-  const fp = process.env.BSC_FAILPOINT;
-  if (fp && fp === `${name}:${step}`) process.kill(process.pid, 'SIGKILL');
-}

@@ -203,15 +203,33 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 const Check = z.object({ ok: z.boolean(), detail: z.string() });
 
+/** SQLite's quick_check, run on a schedule and on demand (status.checkIntegrity), never on every status call. */
+export const IntegrityCheck = z.object({ ok: z.boolean(), detail: z.string(), checkedAt: z.string(), ms: z.number() });
+
+/** A configured provider as it is: which, where, and whether it answered the last time it was called. */
+export const ProviderStatus = z.object({
+  /** 'none' or the provider's id (openai, anthropic, openai-compatible, local-onnx, cohere). */
+  id: z.string(),
+  detail: z.string(),
+  endpoint: z.string().nullable(),
+  /** Null: not called since the engine started (or since its settings changed). */
+  lastCall: z.object({ ok: z.boolean(), at: z.string(), detail: z.string() }).nullable(),
+});
+
 export const Status = z.object({
   healthy: z.boolean(),
   engine: z.object({ ok: z.boolean(), pid: z.number(), uptimeMs: z.number(), restarts: z.number(), detail: z.string() }),
-  database: Check.extend({ path: z.string(), schemaVersion: z.number(), sizeBytes: z.number() }),
-  vectorStore: Check.extend({ mode: VectorStoreMode }),
+  database: Check.extend({ path: z.string(), schemaVersion: z.number(), sizeBytes: z.number(), integrity: IntegrityCheck.nullable() }),
+  vectorStore: Check.extend({
+    mode: VectorStoreMode,
+    state: z.enum(['ready', 'starting', 'stopped', 'crashed', 'unavailable']),
+    version: z.string().nullable(),
+    points: z.number().nullable(),
+  }),
   providers: z.object({
-    embeddings: z.string(),
-    chat: z.string(),
-    rerank: z.string(),
+    embeddings: ProviderStatus,
+    chat: ProviderStatus,
+    rerank: ProviderStatus,
   }),
   library: z.object({ documents: z.number(), chunks: z.number(), conversations: z.number() }),
   versions: z.object({ app: z.string(), node: z.string(), sqlite: z.string(), electron: z.string().nullable() }),
@@ -528,6 +546,7 @@ export const ORIGINAL_MAX_MB = 64;
 
 export const methods = {
   status: method(NoInput, Status, 'Engine, database, vector store and provider health.'),
+  'status.checkIntegrity': method(NoInput, IntegrityCheck, 'Run the database integrity check now (it also runs every few hours).'),
   'settings.get': method(NoInput, Settings, 'The current settings (no secrets).'),
   'settings.set': method(SettingsPatch, Settings, 'Change some settings; returns them all.'),
 

@@ -17,7 +17,11 @@ export function formatStatus(s: Status): string {
     `  ${mark(s.engine.ok)} engine        pid ${s.engine.pid}, ${s.engine.detail}`,
     `  ${mark(s.database.ok)} database      ${s.database.detail} (schema ${s.database.schemaVersion}, ${formatBytes(s.database.sizeBytes)}) ${s.database.path}`,
     `  ${mark(s.vectorStore.ok)} vector store  ${s.vectorStore.mode}: ${s.vectorStore.detail}`,
-    `       providers     embeddings: ${s.providers.embeddings}; chat: ${s.providers.chat}; rerank: ${s.providers.rerank}`,
+    ...(['embeddings', 'chat', 'rerank'] as const).map((k) => {
+      const p = s.providers[k];
+      const last = p.lastCall ? ` — last call ${p.lastCall.ok ? 'answered' : `failed: ${p.lastCall.detail}`} (${p.lastCall.at})` : p.id === 'none' ? '' : ' — not called yet';
+      return `  ${mark(p.lastCall?.ok ?? true)} ${k.padEnd(13)} ${p.detail}${p.endpoint ? ` at ${p.endpoint}` : ''}${last}`;
+    }),
     `       library       ${s.library.documents} documents, ${s.library.chunks} chunks, ${s.library.conversations} conversations`,
     `       data folder   ${s.dataDir}`,
     `       versions      node ${s.versions.node}, sqlite ${s.versions.sqlite}${s.versions.electron ? `, electron ${s.versions.electron}` : ''}`,

@@ -110,7 +110,11 @@ export function composeEngine(opts: EngineOptions): { services: RootServices; cl
   const keys = createProviderKeys({ dataDir: paths.root, initial: opts.secrets ?? fileSecretStore(secretsFileIn(paths.root)), settings: settings.current, log, cohereBaseUrl: opts.cohereBaseUrl ?? null });
   const health = createProviderHealth();
   const database = createDatabaseService({ file: paths.database, log });
-  const embeddings = createEmbeddingService({ cacheFile: paths.embeddingCache, settings: settings.current, keys, log, resourcesDir: () => resourcesDir() });
+  const embeddings = createEmbeddingService({
+    cacheFile: paths.embeddingCache, settings: settings.current, keys, log, resourcesDir: () => resourcesDir(),
+    onCall: (ok, detail) => health.record('embeddings', ok, detail),
+  });
+  events.onEvent((event) => observeAnswer(event, settings.current(), health));
   settings.onChange((_next, patch) => {
     if (patch.embeddings || patch.embeddingCache) { embeddings.reset(); health.forget('embeddings'); }
     if (patch.chat) health.forget('chat');
@@ -171,16 +175,24 @@ export function chatDepsOf(s: Pick<EngineServices, 'database' | 'settings' | 'ke
   };
 }
 
+/** Whether the chat provider answered: from each finished answer (cached ones called nobody). */
+function observeAnswer(event: EngineEvent, s: Settings, health: ProviderHealth): void {
+  if (event.name !== 'onAnswer' || s.chat.provider === 'none') return;
+  const p = event.payload;
+  if (p.type === 'done') {
+    if (p.answer.cached) return;
+    if (p.answer.modelFailure) health.record('chat', false, p.answer.modelFailure.reason);
+    else if (p.answer.usage.calls > 0) health.record('chat', true, `answered in ${p.answer.timings.total} ms`);
+  } else if (p.type === 'error' && p.error.code.startsWith('PROVIDER_')) {
+    health.record('chat', false, p.error.message);
+  }
+}
+
 /** Each provider as configured, and whether it answered the last time it was called. */
 function providerStatus(s: Settings, health: ProviderHealth): Status['providers'] {
   const described = describeProviders(s);
-  const line = (target: 'chat' | 'embeddings' | 'rerank') => {
-    const d = described[target];
-    const last = d.id === 'none' ? null : health.last(target);
-    const where = d.endpoint ? ` at ${d.endpoint}` : '';
-    return `${d.detail}${where}${last ? ` — last call ${last.ok ? 'answered' : `failed (${last.detail})`} at ${last.at}` : d.id === 'none' ? '' : ' — not called yet'}`;
-  };
-  return { embeddings: line('embeddings'), chat: line('chat'), rerank: line('rerank') };
+  const one = (target: 'chat' | 'embeddings' | 'rerank') => ({ ...described[target], lastCall: described[target].id === 'none' ? null : health.last(target) });
+  return { embeddings: one('embeddings'), chat: one('chat'), rerank: one('rerank') };
 }
 
 /**
@@ -258,6 +270,7 @@ export function engineHandlers(engine: Engine): MethodHandlers {
   const s = engine.services;
   return {
     status: () => s.status.status(),
+    'status.checkIntegrity': () => s.status.checkIntegrity(),
     'settings.get': () => s.settings.current(),
     'settings.set': (patch) => s.settings.update(patch),
     ...libraryHandlers(s),

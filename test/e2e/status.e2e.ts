@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../run-server';
+import { type RunningServer, callApi, startServer } from '../run-server';
 import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 describe('the app in Chromium against npm run serve', () => {
@@ -21,6 +21,24 @@ describe('the app in Chromium against npm run serve', () => {
     expect(await page.getByTestId('status-database').textContent()).toMatch(/OK.*schema v\d+/);
     expect(await page.textContent('body')).toContain(server.dataDir);
     await page.screenshot({ path: path.join(artifactsDir, 'status-en.png'), fullPage: true });
+  });
+
+  it('shows the configured providers and runs the integrity check on demand', async () => {
+    const { page } = browser;
+    expect(await page.getByTestId('status-integrity').getAttribute('data-integrity')).toBe('never');
+    await page.getByTestId('status-integrity').getByRole('button', { name: 'Check now' }).click();
+    await page.locator('[data-testid="status-integrity"][data-integrity="ok"]').waitFor();
+    expect(await page.getByTestId('status-integrity').textContent()).toMatch(/ms: ok/);
+    expect(await page.getByTestId('status-store').getAttribute('data-mode')).toBe('embedded');
+    expect(await page.getByTestId('status-provider-chat').getAttribute('data-provider')).toBe('none');
+    // Configured elsewhere (Settings, the API): Status reads it back as it is.
+    expect((await callApi(server.url, 'settings.set', { rerank: { provider: 'cohere' }, chat: { provider: 'anthropic' } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid="status-provider-rerank"][data-provider="cohere"]').waitFor();
+    expect(await page.getByTestId('status-provider-chat').textContent()).toMatch(/anthropic.*api\.anthropic\.com.*not called/);
+    expect((await callApi(server.url, 'settings.set', { rerank: { provider: 'none' }, chat: { provider: 'none' } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid="status-provider-rerank"][data-provider="none"]').waitFor();
   });
 
   it('switches the UI to Portuguese in Settings and keeps it after a reload', async () => {

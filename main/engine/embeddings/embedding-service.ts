@@ -1,4 +1,5 @@
 import type { Settings } from '../../../preload/contract';
+import { isAbortError } from '../errors';
 import type { ChatModel } from '../llm/chat-model';
 import { createChatModel } from '../llm/models';
 import type { Logger } from '../observability/log';
@@ -36,6 +37,30 @@ export interface EmbeddingServiceDeps {
   log: Logger;
   /** Where the fetched local model lives when the settings name no folder (resources/models). */
   resourcesDir: () => string;
+  /** Told whether each call to the provider answered (Status shows the last one). */
+  onCall?: (ok: boolean, detail: string) => void;
+}
+
+/** The provider, reporting each call's outcome (a cancelled call says nothing about the provider). */
+function observed(p: EmbeddingProvider, onCall: (ok: boolean, detail: string) => void): EmbeddingProvider {
+  return {
+    get id() { return p.id; },
+    get model() { return p.model; },
+    get dimensions() { return p.dimensions; },
+    get fingerprint() { return p.fingerprint; },
+    get maxBatch() { return p.maxBatch; },
+    async embed(texts, opts) {
+      try {
+        const out = await p.embed(texts, opts);
+        onCall(true, `embedded ${texts.length} text${texts.length === 1 ? '' : 's'}`);
+        return out;
+      } catch (err) {
+        if (!isAbortError(err)) onCall(false, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+    },
+    resolveDimensions: (opts) => p.resolveDimensions(opts),
+  };
 }
 
 const EVICT_EVERY_MS = 86_400_000;
@@ -77,7 +102,7 @@ export function createEmbeddingService(deps: EmbeddingServiceDeps): EmbeddingSer
         deps.keys.embeddingKeys(e),
       );
       if (provider && !cache) cache = openCacheFile();
-      built = provider && cache ? { provider, cache } : null;
+      built = provider && cache ? { provider: deps.onCall ? observed(provider, deps.onCall) : provider, cache } : null;
       return built;
     },
     openCache: () => (built ? built.cache : null),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Settings, Status } from '../../../preload/contract';
+import type { IntegrityCheck, Settings, Status } from '../../../preload/contract';
+import type { z } from 'zod';
 import type { DatabaseService } from '../db/database-service';
 import { schemaVersion } from '../db/migrate';
 import type { AppDatabase } from '../db/open';
@@ -7,12 +8,7 @@ import type { StoreRuntime } from '../vectorstore/store-runtime';
 import type { Logger } from './log';
 import { APP_VERSION } from '../version';
 
-export interface IntegrityResult {
-  ok: boolean;
-  detail: string;
-  checkedAt: string;
-  ms: number;
-}
+export type IntegrityResult = z.infer<typeof IntegrityCheck>;
 
 /** Status and health as they are: the configured providers, the real store, the last integrity check. */
 export interface StatusService {
@@ -75,24 +71,19 @@ export function createStatusService(deps: StatusServiceDeps): StatusService {
       db = deps.database.get();
       const count = (table: string) => ((db as AppDatabase).prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       library = { documents: count("documents WHERE status = 'indexed'"), chunks: count('chunks'), conversations: count('conversations') };
-      const damaged = integrity && !integrity.ok;
+      const damaged = integrity !== null && !integrity.ok;
       database = {
         ok: !damaged,
-        detail: damaged ? integrity!.detail : integrity ? `open; ${integrity.detail} at ${integrity.checkedAt}` : 'open; integrity not checked yet',
+        detail: damaged ? integrity!.detail : integrity ? `open; ${integrity.detail}` : 'open; integrity not checked yet',
         path: deps.database.file,
         schemaVersion: schemaVersion(db),
         sizeBytes: fileSize(deps.database.file),
+        integrity,
       };
     } catch (err) {
-      database = { ok: false, detail: err instanceof Error ? err.message : String(err), path: deps.database.file, schemaVersion: 0, sizeBytes: fileSize(deps.database.file) };
+      database = { ok: false, detail: err instanceof Error ? err.message : String(err), path: deps.database.file, schemaVersion: 0, sizeBytes: fileSize(deps.database.file), integrity };
     }
-    const store = await deps.stores.status().catch((err: unknown) => ({ healthy: false, detail: err instanceof Error ? err.message : String(err), state: 'unavailable' }));
-    const mode = deps.settings().vectorStore.mode;
-    const vectorStore = {
-      ok: store.healthy && (mode !== 'embedded' || database.ok),
-      detail: mode === 'embedded' ? (database.ok ? `embedded: ${store.detail}` : 'unavailable: database not open') : `${mode} Qdrant ${store.state}: ${store.detail}`,
-      mode,
-    };
+    const vectorStore = await vectorStoreStatus(deps, database.ok);
     const engine = { ok: true, pid: process.pid, uptimeMs: Date.now() - deps.startedAt, restarts: deps.restarts, detail: 'running' };
     return {
       healthy: engine.ok && database.ok && vectorStore.ok,
@@ -112,6 +103,19 @@ export function createStatusService(deps: StatusServiceDeps): StatusService {
     lastIntegrity: () => integrity,
     close() { for (const t of timers) clearTimeout(t); },
   };
+}
+
+/** The store in use, from the store itself: the embedded tables, or the Qdrant the settings name and whether it answers. */
+async function vectorStoreStatus(deps: Pick<StatusServiceDeps, 'stores' | 'settings'>, databaseOk: boolean): Promise<Status['vectorStore']> {
+  const mode = deps.settings().vectorStore.mode;
+  try {
+    const st = await deps.stores.status();
+    const where = mode === 'embedded' ? 'embedded (sqlite-vec + FTS5 in library.sqlite)' : `${mode} Qdrant${st.version ? ` ${st.version}` : ''}${st.collection ? `, collection ${st.collection}` : ''}`;
+    const ok = st.healthy && (mode !== 'embedded' || databaseOk);
+    return { ok, mode, state: st.state, version: st.version, points: st.points, detail: `${where}: ${mode === 'embedded' && !databaseOk ? 'unavailable, the database is not open' : st.detail}` };
+  } catch (err) {
+    return { ok: false, mode, state: 'unavailable', version: null, points: null, detail: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function fileSize(file: string): number {

@@ -4,6 +4,7 @@ import type { Status } from '../../../../preload/contract';
 import { api } from '../../lib/api';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { ActivityCharts } from './ActivityCharts';
+import { IntegrityLine, ProviderLine, StoreLine } from './StatusDetails';
 
 function Check({ ok }: { ok: boolean }) {
   const { t } = useTranslation();
@@ -42,14 +43,17 @@ export function StatusView() {
             <dt>{t('status.engine')}</dt>
             <dd data-testid="status-engine"><Check ok={status.engine.ok} /> {t('status.pid', { pid: status.engine.pid, uptime: formatDuration(status.engine.uptimeMs), count: status.engine.restarts })}</dd>
             <dt>{t('status.database')}</dt>
-            <dd data-testid="status-database"><Check ok={status.database.ok} /> {status.database.detail} — {t('status.schema', { version: status.database.schemaVersion, size: formatBytes(status.database.sizeBytes) })}</dd>
+            <dd data-testid="status-database">
+              <Check ok={status.database.ok} /> {status.database.detail} — {t('status.schema', { version: status.database.schemaVersion, size: formatBytes(status.database.sizeBytes) })}
+              <IntegrityLine integrity={status.database.integrity} onChecked={() => void refresh()} />
+            </dd>
             <dt>{t('status.vectorStore')}</dt>
-            <dd><Check ok={status.vectorStore.ok} /> {status.vectorStore.mode}: {status.vectorStore.detail}</dd>
+            <dd><Check ok={status.vectorStore.ok} /> <StoreLine store={status.vectorStore} /></dd>
             <dt>{t('status.providers')}</dt>
             <dd>
-              <div>{t('status.embeddings')}: {status.providers.embeddings}</div>
-              <div>{t('status.chat')}: {status.providers.chat}</div>
-              <div>{t('status.rerank')}: {status.providers.rerank}</div>
+              <ProviderLine label={t('status.embeddings')} provider={status.providers.embeddings} testId="status-provider-embeddings" />
+              <ProviderLine label={t('status.chat')} provider={status.providers.chat} testId="status-provider-chat" />
+              <ProviderLine label={t('status.rerank')} provider={status.providers.rerank} testId="status-provider-rerank" />
             </dd>
             <dt>{t('status.library')}</dt>
             <dd>{t('status.counts', status.library)}</dd>

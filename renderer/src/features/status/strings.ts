@@ -37,3 +37,37 @@ export const statusChartStrings = {
 } as const;
 
 for (const [lng, strings] of Object.entries(statusChartStrings)) i18next.addResourceBundle(lng, 'statusCharts', strings, true, false);
+
+// Status detail strings (namespace "statusDetail"): providers' last calls, the store, the integrity check.
+export const statusDetailStrings = {
+  en: {
+    notCalled: 'not called since the engine started',
+    answered: 'answered {{when}}',
+    failed: 'failed {{when}}: {{detail}}',
+    none: 'none configured',
+    at: 'at {{endpoint}}',
+    points: '{{count}} points',
+    integrity: 'Integrity',
+    integrityNever: 'not checked yet (it runs every few hours)',
+    integrityOk: 'checked {{when}} in {{ms}} ms: ok',
+    integrityBad: 'checked {{when}}: {{detail}}',
+    checkNow: 'Check now',
+    checking: 'Checking…',
+  },
+  'pt-BR': {
+    notCalled: 'não chamado desde que o motor iniciou',
+    answered: 'respondeu {{when}}',
+    failed: 'falhou {{when}}: {{detail}}',
+    none: 'nenhum configurado',
+    at: 'em {{endpoint}}',
+    points: '{{count}} pontos',
+    integrity: 'Integridade',
+    integrityNever: 'ainda não verificada (roda a cada poucas horas)',
+    integrityOk: 'verificada {{when}} em {{ms}} ms: ok',
+    integrityBad: 'verificada {{when}}: {{detail}}',
+    checkNow: 'Verificar agora',
+    checking: 'Verificando…',
+  },
+} as const;
+
+for (const [lng, strings] of Object.entries(statusDetailStrings)) i18next.addResourceBundle(lng, 'statusDetail', strings, true, false);

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Language, Theme } from '../../../../preload/contract';
 import type { useSettings } from '../../lib/use-settings';
 import { BackupSchedulePanel } from '../backup/BackupSchedulePanel';
+import { OcrSettings } from './OcrSettings';
 import { ProvidersPanel } from './ProvidersPanel';
 import { VectorStorePanel } from './VectorStorePanel';
 
@@ -40,6 +41,7 @@ export function SettingsView({ settings }: { settings: ReturnType<typeof useSett
           </select>
         </label>
       </fieldset>
+      <OcrSettings ocr={s.ocr} update={settings.update} />
       <ProvidersPanel />
       <VectorStorePanel />
       <BackupSchedulePanel />

@@ -74,7 +74,6 @@ class WatchRuntime implements WatchService {
     this.renameGraceMs = deps.renameGraceMs ?? 5_000;
   }
 
-
   /** One file-system task at a time: a rename's unlink and add must not interleave. */
   private enqueue(what: string, task: () => Promise<void> | void): Promise<void> {
     const next = this.chain.then(task).catch((err: unknown) => this.deps.log.warn('watched folder task failed', { what, error: err }));

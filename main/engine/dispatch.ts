@@ -3,6 +3,7 @@ import {
   isMethodName, methods,
   type BscErrorShape, type EngineEvent, type MethodName, type MethodOutput, type Methods, type Reply,
 } from '../../preload/contract';
+import { classifyFailure } from './db/errors';
 import { BscError } from './errors';
 
 export interface CallContext {
@@ -19,7 +20,9 @@ export type MethodHandlers = {
 
 export type EmitEvent = (event: EngineEvent) => void;
 
-export function errorShape(err: unknown): BscErrorShape {
+export function errorShape(raw: unknown): BscErrorShape {
+  // SQLite and disk failures get their kind (DB_FULL, DB_BUSY, DB_CORRUPT, DB_READONLY) wherever they were raised.
+  const err = classifyFailure(raw);
   if (err instanceof BscError) return err.toShape();
   // Unknown errors keep their message but never a stack: stacks stay in the log.
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };

@@ -22,3 +22,18 @@ export function classifySqliteError(err: unknown, context: string): BscError {
   }
   return new BscError('INTERNAL', `${context}: ${message}`, { sqlite: code || undefined });
 }
+
+/**
+ * Any failure, as a user can act on it: SQLite's codes wherever they are raised (an import, an
+ * answer, an operation), and a full or read-only disk hit by a file write. Other errors pass.
+ */
+export function classifyFailure(err: unknown, context = 'The library database'): unknown {
+  if (err instanceof BscError || typeof err !== 'object' || err === null) return err;
+  const code = 'code' in err ? String((err as { code: unknown }).code) : '';
+  if (code.startsWith('SQLITE_') || (err as Error).name === 'SqliteError') return classifySqliteError(err, context);
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new BscError('DB_FULL', `${context}: the disk is full; free some space and try again.`, { errno: code });
+  }
+  if (code === 'EROFS') return new BscError('DB_READONLY', `${context}: the data folder is on a read-only disk.`, { errno: code });
+  return err;
+}

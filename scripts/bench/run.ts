@@ -10,12 +10,11 @@ import { makeBenchPdf } from '../make-bench-pdf';
 import { measureChat } from './chat-bench';
 import { measureImportPeakMemory, measureImportThroughput } from './import-bench';
 import { measureFlateBomb, measureOcr } from './ocr-bench';
-import { measureFlateBomb, measureOcr } from './ocr-bench';
-import { measureFlateBomb, measureOcr } from './ocr-bench';
 import { measureRendererDuringImport, rendererUnavailable } from './renderer-bench';
 import { type Baseline, type BenchMetric, type BenchSection, baselineFrom, formatBenchTable, parseBaseline } from './report';
 import { measureStoreLatency, measureVectorLibrary } from './retrieval-bench';
 import { findServerLoad, metricsFromLoadResult } from './server-load-section';
+import { measureStrategy } from './strategy-bench';
 import { measureTitles } from './titles-bench';
 import { measureWatchLatency } from './watch-bench';
 
@@ -99,12 +98,9 @@ async function main(): Promise<void> {
     { name: 'chat', limitMs: 180_000, run: (s) => measureChat(120_000, s) },
     { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
     { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
-    { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
-    { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
-    { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
-    { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
     { name: 'titles', limitMs: 120_000, run: (s) => measureTitles(path.resolve(repoRoot, '../shared/corpus/pdfs'), s) },
     { name: 'watch', limitMs: 120_000, run: (s) => measureWatchLatency(s) },
+    { name: 'strategy', limitMs: 240_000, run: (s) => measureStrategy(s) },
     {
       name: 'server-load', limitMs: 240_000,
       run: async (signal) => {

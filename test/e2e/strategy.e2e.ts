@@ -122,4 +122,34 @@ describe('the Strategy view in Chromium', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'strategy-after-restore.png') });
     expect(consoleErrors).toEqual([]);
   }, 240_000);
+
+  it('turns a passage cited in a chat answer into a cited objective with "Add to map"', async () => {
+    const { page, consoleErrors } = browser;
+    await page.goto(`${server.url}/#/chat`);
+    await page.getByTestId('question-input').fill('Quais indicadores usar na perspectiva financeira?');
+    await page.getByTestId('question-input').press('Enter');
+    const answer = page.locator('[data-testid="answer"][data-status="complete"]');
+    await answer.waitFor({ timeout: 60_000 });
+    await answer.getByTestId('source-link').first().click();
+    const panel = page.getByTestId('source-panel');
+    await panel.waitFor();
+    const excerpt = (await panel.getByTestId('source-quote').or(panel.getByTestId('excerpt-mark').first()).first().textContent())?.trim() ?? '';
+    await panel.getByTestId('add-to-map').click();
+    await page.waitForURL(/#\/strategy/);
+    const pending = page.getByTestId('pending-citation');
+    await pending.waitFor();
+    expect(await pending.locator('cite').textContent()).toMatch(/, (p\. \S+|§ .+)$/);
+    const before = await page.getByTestId('objective-card').count();
+    await pending.getByTestId('pending-as-objective').click();
+    await expect.poll(() => page.getByTestId('objective-card').count()).toBe(before + 1);
+    await page.waitForTimeout(800);
+    const id = (await callApi(server.url, 'strategy.list')).json.value.engagements[0].id as string;
+    const saved = (await callApi(server.url, 'strategy.get', { engagementId: id })).json.value.engagement as { objectives: Array<{ citations: Array<{ excerpt: string }> }> };
+    const added = saved.objectives.at(-1)!;
+    expect(added.citations).toHaveLength(1);
+    expect(excerpt.length).toBeGreaterThan(0);
+    expect(added.citations[0]!.excerpt.replace(/\s+/g, ' ')).toContain(excerpt.replace(/\s+/g, ' ').slice(0, 40));
+    await page.screenshot({ path: path.join(artifactsDir, 'strategy-add-from-chat.png') });
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import type { EngagementRepository } from './engagement-repository';
 import { exportEngagement, type ExportedFile } from './export-engagement';
 import type { ChatModel } from '../llm/chat-model';
 import { passagesFor, type SuggestionLibrary, suggestMeasures, suggestObjectives } from './suggest';
+import { judgeSuggestion } from './judge-suggestion';
 import { suggestWithModel } from './suggest-model';
 
 export interface StrategyServiceDeps {
@@ -26,6 +27,10 @@ export function createStrategyService(deps: StrategyServiceDeps) {
   const now = () => (deps.clock?.() ?? new Date()).toISOString();
   const withChecks = (engagement: Engagement): WithChecks => ({ engagement, checks: checkStrategyMap(engagement) });
   const repo = () => deps.engagements();
+  // Only suggestions the answer judge confirms (excerpt supports the title, on the cited page) reach the user.
+  const confirmed = (list: Suggestion[], e: Engagement) => list
+    .map((x) => ({ ...x, supported: judgeSuggestion(x, deps.library, e.language).supported }))
+    .filter((x) => x.supported);
 
   return {
     list: () => repo().list(),
@@ -57,15 +62,15 @@ export function createStrategyService(deps: StrategyServiceDeps) {
           const hits = await passagesFor(deps.library, e, objective ? { objectiveTitle: objective.title } : { ...(input.perspective ? { perspective: input.perspective } : {}) });
           const focus = objective?.title ?? (input.perspective ?? 'all four perspectives');
           const suggestions = await suggestWithModel(model, deps.library, e, hits, { kind: input.kind, focus, objectiveId: objective?.id ?? null, perspective: objective?.perspective ?? input.perspective ?? null });
-          return { suggestions: suggestions.slice(0, (input.limit ?? 6) * (input.perspective || objective ? 1 : 4)), method: 'model' };
+          return { suggestions: confirmed(suggestions, e).slice(0, (input.limit ?? 6) * (input.perspective || objective ? 1 : 4)), method: 'model' };
         } catch (err) {
           // A model that fails never leaves the consultant without suggestions: the library's own extracts follow.
           deps.log?.warn('model suggestions failed; offline extraction instead', { error: err instanceof Error ? err.message : String(err) });
         }
       }
       const limit = input.limit ?? 6;
-      const suggestions = objective ? await suggestMeasures(deps.library, e, objective.id, limit) : await suggestObjectives(deps.library, e, input.perspective, limit);
-      return { suggestions, method: 'offline' };
+      const extracted = objective ? await suggestMeasures(deps.library, e, objective.id, limit) : await suggestObjectives(deps.library, e, input.perspective, limit);
+      return { suggestions: confirmed(extracted, e), method: 'offline' };
     },
     export: (id: string, format: MapExportFormat, paper?: 'a4' | 'a3'): Promise<ExportedFile> => exportEngagement(repo().get(id), format, paper),
     import(json: string): WithChecks {

@@ -7,6 +7,7 @@ import { ChecksPanel } from './ChecksPanel';
 import { MapCanvas } from './MapCanvas';
 import { MapToolbar } from './MapToolbar';
 import { ObjectiveScorecard, ScorecardTable } from './ObjectiveScorecard';
+import { PendingCitation } from './PendingCitation';
 import { SuggestionsPanel } from './SuggestionsPanel';
 import { ThemePicker } from './ThemePicker';
 import type { EngagementState } from './use-engagement';
@@ -52,6 +53,7 @@ export function EngagementEditor({ state, laneLabel }: { state: EngagementState 
             : <ScorecardTable engagement={engagement} edit={edit} laneLabel={laneLabel} />}
         </div>
         <aside className="strategy-side">
+          <PendingCitation edit={edit} selected={selected} laneLabel={laneLabel} />
           {tab === 'map' && (objective ? (
             <section className="strategy-panel">
               <ThemePicker engagement={engagement} objective={objective} edit={edit} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Engagement, MapExportFormat, MapPerspective } from '../../../../preload/strategy-contract';
 import { api } from '../../lib/api';
+import { DocumentFilter } from './DocumentFilter';
 import { base64ToBytes, downloadBytes, svgToPng } from './export-file';
 import type { EngagementState } from './use-engagement';
 import { newId } from './use-engagement';
@@ -43,6 +44,7 @@ export function MapToolbar({ state, laneLabel, onLayout, onFit }: Props) {
         <option value="" disabled>{t('export')}…</option>
         {EXPORTS.map((x) => <option key={x} value={x}>{x.toUpperCase().replace('-', ' ')}</option>)}
       </select>
+      <DocumentFilter engagement={state.engagement} edit={state.edit} />
       <span className="muted" role="status">{state.saving ? t('saving') : t('saved')}</span>
       {(problem || state.error) && <span className="alert" role="alert">{problem ?? t('error', { message: state.error })}</span>}
     </div>

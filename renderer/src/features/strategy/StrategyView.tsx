@@ -13,8 +13,9 @@ const LANE_KEYS: Record<MapPerspective, { pt: string; en: string }> = {
   learning: { pt: 'Aprendizado e Crescimento', en: 'Learning & Growth' },
 };
 
-/** '#/strategy/<id>' keeps the open engagement across reloads. */
-const idFromHash = () => window.location.hash.split('/')[2] ?? null;
+const LAST = 'bsc.lastEngagement';
+/** '#/strategy/<id>' keeps the open engagement across reloads; plain '#/strategy' reopens the last one. */
+const idFromHash = () => window.location.hash.split('/')[2] ?? localStorage.getItem(LAST);
 
 /** The Strategy view: engagements on the left, the selected one's map and scorecard beside. */
 export function StrategyView() {
@@ -33,7 +34,11 @@ export function StrategyView() {
     await state.reload();
   }, [state.reload]);
   useEffect(() => { void refresh(); }, []);
-  const select = (id: string | null) => { setSelectedState(id); window.location.hash = id ? `#/strategy/${id}` : '#/strategy'; };
+  const select = (id: string | null) => {
+    setSelectedState(id);
+    if (id) localStorage.setItem(LAST, id); else localStorage.removeItem(LAST);
+    window.location.hash = id ? `#/strategy/${id}` : '#/strategy';
+  };
 
   return (
     <div className="view strategy-view">

@@ -48,7 +48,7 @@ class Library {
       deleteDocument: (id) => this.repo.delete(id).deleted,
       onImportJob: (l) => { this.listeners.add(l); return () => this.listeners.delete(l); },
       emit: (s) => this.statuses.push(s),
-      log: silentLog, importRoots: () => this.roots, active: true, stabilityMs: 150, renameGraceMs: 700,
+      log: silentLog, importRoots: () => this.roots, active: true, stabilityMs: 150, renameGraceMs: 700, rescanEveryMs: 500,
     });
     return this;
   }
@@ -205,6 +205,12 @@ describe('watched folders over a real library', () => {
     expect(lib.watch.list()[0]).toMatchObject({ state: 'unavailable', files: 1 });
     expect(lib.watch.list()[0]!.lastError).toMatch(/not reachable; nothing was removed/);
     expect(lib.searchable('estratégia')).toBe(1);
+
+    // The drive comes back: watched again at the next periodic check, and new files are picked up.
+    fs.renameSync(`${folder}-offline`, folder);
+    await lib.until('the folder watched again', () => lib.watch.list()[0]!.state === 'watching', 10_000);
+    put('b.txt', 'Novo arquivo sobre governança corporativa.');
+    await lib.until('a file in the returned folder imported', () => lib.searchable('governança') === 1);
     expect(await lib.watch.remove(id)).toBe(true);
     expect(lib.watch.list()).toEqual([]);
     expect(lib.searchable('estratégia')).toBe(1);

@@ -33,6 +33,11 @@ export interface WatchServiceDeps {
   renameGraceMs?: number;
   /** Poll instead of OS events (network drives, tests on odd file systems). */
   usePolling?: boolean;
+  /**
+   * A full rescan this often (default 15 min): catches what OS events missed (a watch limit
+   * reached, a network drive). Cheap: files whose size and mtime did not change are not read.
+   */
+  rescanEveryMs?: number;
 }
 
 export interface WatchService {
@@ -54,6 +59,7 @@ interface LiveFolder {
   stability: Map<string, NodeJS.Timeout>;
   graces: Map<string, NodeJS.Timeout>;
   notifyTimer: NodeJS.Timeout | null;
+  rescan: NodeJS.Timeout | null;
 }
 
 const STATUS_EVERY_MS = 250;
@@ -244,7 +250,12 @@ class WatchRuntime implements WatchService {
     // Vanished files first, so a file renamed while the app was closed is matched by content.
     const vanished = this.store.files(folderId).filter((r) => !onDisk.has(r.rel_path) && r.state !== 'missing').map((r) => r.rel_path);
     for (const rel of vanished) this.fileGone(folder, rel, null);
-    for (const rel of onDisk) await this.syncFile(folder, rel);
+    for (const rel of onDisk) {
+      // Still being written: the live watcher imports it once its size settles.
+      const st = f?.watcher ? statFile(path.join(folder.path, ...rel.split('/'))) : null;
+      if (st && Date.now() - st.mtimeMs < this.stabilityMs) this.scheduleSettle(folder, path.join(folder.path, ...rel.split('/')));
+      else await this.syncFile(folder, rel);
+    }
     for (const r of this.store.files(folderId).filter((x) => x.state === 'missing')) this.applyDeletePolicy(folderId, r.rel_path);
     this.store.markScanned(folderId, null);
     if (f) f.state = f.watcher ? 'watching' : 'inactive';
@@ -273,7 +284,9 @@ class WatchRuntime implements WatchService {
   }
 
   private async watchFolder(folder: FolderRow): Promise<void> {
-    const f: LiveFolder = { watcher: null, state: 'scanning', stability: new Map(), graces: new Map(), notifyTimer: null };
+    const f: LiveFolder = { watcher: null, state: 'scanning', stability: new Map(), graces: new Map(), notifyTimer: null, rescan: null };
+    f.rescan = setInterval(() => void this.enqueue('periodic rescan', () => this.revisit(folder)), this.deps.rescanEveryMs ?? 15 * 60_000);
+    f.rescan.unref();
     this.live.set(folder.id, f);
     if (!fs.existsSync(folder.path)) {
       f.state = 'unavailable';
@@ -299,6 +312,8 @@ class WatchRuntime implements WatchService {
     watcher.on('unlinkDir', (p: string) => {
       if (p !== folder.path) return;
       f.state = 'unavailable';
+      f.watcher = null;
+      void watcher.close();
       this.store.setError(folder.id, `The folder ${folder.path} disappeared; nothing was removed from the library.`);
       this.notify(folder.id, true);
     });
@@ -310,12 +325,23 @@ class WatchRuntime implements WatchService {
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
 
+  /** The periodic check: a folder that came back (a drive plugged in again) is watched again, then rescanned. */
+  private async revisit(folder: FolderRow): Promise<void> {
+    const f = this.live.get(folder.id);
+    if (f && !f.watcher && fs.existsSync(folder.path)) {
+      await this.unwatch(folder.id);
+      await this.watchFolder(folder);
+    }
+    await this.scanNow(folder.id);
+  }
+
   private async unwatch(folderId: string): Promise<void> {
     const f = this.live.get(folderId);
     if (!f) return;
     this.live.delete(folderId);
     for (const t of [...f.stability.values(), ...f.graces.values()]) { clearTimeout(t); this.pendingTimers--; }
     if (f.notifyTimer) clearTimeout(f.notifyTimer);
+    if (f.rescan) clearInterval(f.rescan);
     await f.watcher?.close();
   }
 

@@ -89,12 +89,31 @@ describe('the Strategy view in Chromium', () => {
     const titles = await cards.locator('.objective-title').allTextContents();
     for (const title of titles) expect(svg).toContain(title.slice(0, 20));
     expect(svg).toMatch(/\[1\] /);
+    const png = fs.readFileSync(await download(page, 'png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
     const pdf = fs.readFileSync(await download(page, 'pdf-a4'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(await download(page, 'xlsx'));
     const cells = wb.worksheets[0]!.getSheetValues().flat();
     expect(cells).toEqual(expect.arrayContaining(['Retorno sobre o capital empregado', 'lucro operacional / capital empregado', 11, '2027: 14; 2028: 15']));
+
+    // Undo and redo a deletion (Delete key on a selected card), then lay the map out automatically.
+    await card('learning').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => cards.count()).toBe(3);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => cards.count()).toBe(4);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => cards.count()).toBe(3);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => cards.count()).toBe(4);
+    await page.getByTestId('auto-layout').click();
+    await page.waitForTimeout(800);
+    const laid = (await callApi(server.url, 'strategy.get', { engagementId: (await callApi(server.url, 'strategy.list')).json.value.engagements[0].id })).json.value.engagement as { objectives: Array<{ perspective: string; y: number | null }> };
+    const laneOf = (y: number) => Math.floor(y / 170);
+    for (const o of laid.objectives) expect(laneOf(o.y!)).toBe(lanes.indexOf(o.perspective as (typeof lanes)[number]));
 
     // Reload: the map is still there, with its arrows and the measure.
     await page.reload();

@@ -5,11 +5,19 @@ import { pageText } from './citation-text';
 import { clearPendingCitation, peekPendingCitation } from './pending-citation';
 import { type EditEngagement, newId } from './use-engagement';
 
+/** A card title from a quoted passage: no Markdown marks, its first sentence, cut at a word near 120 characters. */
+export function titleFromExcerpt(excerpt: string): string {
+  const plain = excerpt.replace(/\*\*|__|`|^#+\s*/gm, '').replace(/\s+/g, ' ').trim();
+  const sentence = /^(.{12,}?[.;:!?])(\s|$)/.exec(plain)?.[1] ?? plain;
+  const cut = sentence.length <= 120 ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', 120)).trimEnd()}…`;
+  return cut.replace(/[.;:]$/, '');
+}
+
 /** "Add to map" from a chat answer lands here: the passage becomes an objective or a measure, cited. */
 export function PendingCitation({ edit, selected, laneLabel }: { edit: EditEngagement; selected: string | null; laneLabel: (p: MapPerspective) => string }) {
   const { t } = useTranslation('strategy');
   const [citation, setCitation] = useState<MapCitation | null>(peekPendingCitation);
-  const [title, setTitle] = useState(() => citation?.excerpt.replace(/[.;:]\s*$/, '').slice(0, 200) ?? '');
+  const [title, setTitle] = useState(() => (citation ? titleFromExcerpt(citation.excerpt) : ''));
   const [lane, setLane] = useState<MapPerspective>('financial');
   if (!citation) return null;
   const done = () => { clearPendingCitation(); setCitation(null); };

@@ -88,6 +88,8 @@ export async function measureOcr(work: string, signal: AbortSignal): Promise<{ m
     const peak = memory.stop();
     if (job.state !== 'done' || !job.documentId) throw new Error(`OCR import ended ${job.state}: ${job.error?.message ?? ''}`);
     const { pages } = await api<{ pages: DocumentPage[] }>(url, 'library.document', { documentId: job.documentId });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = processTree(pid).map((p) => processMemoryMb(p)?.rss ?? 0).filter(Number.isFinite).reduce((a, b) => a + b, 0);
     const cer = plan.map((p, i) => characterErrorRate(pages[i]?.text ?? '', p.lines.join('\n')));
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
@@ -97,6 +99,7 @@ export async function measureOcr(work: string, signal: AbortSignal): Promise<{ m
         { key: 'ocr.pagesPerSec', label: `OCR import, ${plan.length} scanned pages`, value: (plan.length / ms) * 1000, unit: 'pages/s' },
         { key: 'ocr.enginePeakRssMb', label: 'engine peak RSS during OCR', value: peak.engineMax, unit: 'MB', goal: { op: '<', target: 800 } },
         { key: 'ocr.treePeakRssMb', label: 'engine + extraction child peak RSS during OCR', value: peak.treeMax, unit: 'MB', goal: { op: '<', target: 800 } },
+        { key: 'ocr.afterOverIdle', label: 'engine + children RSS 1 s after OCR ÷ idle', value: after / idle, unit: '×', goal: { op: '<=', target: 1.2 } },
       ],
       notes: [`CER per page ${cer.map((c) => `${(c * 100).toFixed(2)}%`).join(', ')}; OCR pages marked: ${pages.filter((p) => p.ocr).length}/${pages.length}; engine idle ${Math.round(idle)} MB; import ${Math.round(ms)} ms`],
     };

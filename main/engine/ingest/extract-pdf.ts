@@ -229,13 +229,14 @@ const letterCount = (text: string): number => text.match(/\p{L}/gu)?.length ?? 0
 type PdfDoc = Awaited<ReturnType<typeof openPdf>>;
 
 /** One page's text: its text layer, or OCR of its rendering when the layer is (nearly) empty. */
-async function readPage(doc: PdfDoc, pageNo: number, ocr: PageOcr, pageCount: number): Promise<{ text: string; ocr: boolean }> {
-  const page = await doc.getPage(pageNo);
+async function readPage(doc: PdfDoc, pageNo: number, ocr: PageOcr, pageCount: number, deadlines: { textMs: number; signal?: AbortSignal }): Promise<{ text: string; ocr: boolean }> {
+  const page = await withDeadline(doc.getPage(pageNo), deadlines.textMs, deadlines.signal);
   try {
-    const content = await page.getTextContent();
+    // The text layer keeps the short deadline; only rendering and recognising get OCR's longer one.
+    const content = await withDeadline(page.getTextContent(), deadlines.textMs, deadlines.signal);
     const text = textItemsToLines(content.items.filter((i): i is TextItem => 'str' in i));
     if (letterCount(text) >= ocrLetterThreshold) return { text, ocr: false };
-    const recognized = await ocr.recognize(page as unknown as RenderablePage, pageNo, pageCount);
+    const recognized = await withDeadline(ocr.recognize(page as unknown as RenderablePage, pageNo, pageCount), ocr.enabled ? ocrPageTimeoutMs : deadlines.textMs, deadlines.signal);
     // The OCR text wins only when it read more than the layer holds (a stamped number on a scan).
     return recognized !== null && letterCount(recognized) > letterCount(text) ? { text: recognized, ocr: true } : { text, ocr: false };
   } finally {
@@ -296,7 +297,7 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
       for (let pageNo = 1; pageNo <= pageCount; pageNo++) {
         throwIfCancelled(opts.signal);
         try {
-          const read = await withDeadline(readPage(doc, pageNo, ocr, pageCount), ocr.enabled ? ocrPageTimeoutMs : pageTimeoutMs, opts.signal);
+          const read = await readPage(doc, pageNo, ocr, pageCount, { textMs: pageTimeoutMs, signal: opts.signal });
           rawTexts.push(read.text);
           if (read.ocr) ocrPages.add(pageNo);
         } catch (err) {
@@ -305,7 +306,7 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
           rawTexts.push('');
           warnings.push(`Page ${pageNo} could not be read (${describe(err)}); it was skipped.`);
         }
-        opts.onProgress?.({ page: pageNo, pages: pageCount });
+        opts.onProgress?.({ page: pageNo, pages: pageCount, ...(ocrPages.has(pageNo) ? { ocr: true } : {}) });
       }
     } finally {
       await ocr.close();

@@ -249,7 +249,7 @@ export class ImportQueue {
     if (p.stage === r.stage && now - run.lastEmit < PROGRESS_EVERY_MS) return;
     run.lastEmit = now;
     const elapsed = now - run.startedAt;
-    const eta = p.stage === 'extracting' && page > 0 && pages > page ? Math.round((elapsed / page) * (pages - page)) : null;
+    const eta = (p.stage === 'extracting' || p.stage === 'recognizing') && page > 0 && pages > page ? Math.round((elapsed / page) * (pages - page)) : null;
     this.emit(id, eta);
   }
 

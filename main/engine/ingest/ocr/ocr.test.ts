@@ -8,7 +8,7 @@ import { defaultSettings } from '../../../../preload/contract';
 import { LibraryRepository } from '../../db/library';
 import { type AppDatabase, openAppDatabase } from '../../db/open';
 import { retrieve } from '../../retrieval/retrieve';
-import { addPointsSync, createEmbeddedStore } from '../../vectorstore/embedded';
+import { createEmbeddedStore } from '../../vectorstore/embedded';
 import { extractDocument } from '../extract';
 import { indexDocument } from '../index-document';
 import type { ExtractProgress } from '../types';
@@ -34,7 +34,7 @@ describe('OCR of scanned PDFs and images (tesseract, offline)', () => {
     expect(doc.pages[0]!.text).toContain('estratégia');
     expect(progress).toContainEqual({ page: 0, pages: 2, ocr: true });
     expect(progress).toContainEqual({ page: 1, pages: 2, ocr: true });
-    expect(progress.at(-1)).toEqual({ page: 2, pages: 2 });
+    expect(progress.at(-1)).toEqual({ page: 2, pages: 2, ocr: true });
     expect(doc.stats?.ocrPages).toBe(2);
   }, 180_000);
 
@@ -98,7 +98,7 @@ describe('an image-only PDF imported with OCR is searchable and marked', () => {
     const stages: string[] = [];
     const out = await indexDocument({
       repo, documentsDir: path.join(dir, 'documents'), settings: () => defaultSettings, embedder: () => null,
-      vectors: { addWithin: (points) => addPointsSync(db, points) },
+      vectors: createEmbeddedStore(db),
       allocateChunkIds: (n) => { const first = next; next += n; return first; },
     }, { path: file, filename: 'contrato-digitalizado.pdf', onProgress: (p) => stages.push(p.stage) });
     expect(out.pages).toBe(1);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTextPdf } from '../../scripts/pdf-writer';
-import { type RunningServer, callApi, startServer, waitFor } from '../run-server';
+import { type RunningServer, authHeaders, callApi, startServer, waitFor } from '../run-server';
 import { artifactsDir, closeBrowserAndServer, launchChromium } from './browser';
 
 const TARGET = 'O índice de renovação do portfólio mede a parcela da receita que vem de produtos lançados nos últimos três anos.';
@@ -28,6 +28,28 @@ function guidePdf(): Promise<Uint8Array> {
       chapter('Capítulo 4 - Processos internos', ['O tempo de ciclo do pedido vai da encomenda do cliente até a entrega do produto.']),
     ],
   });
+}
+
+const SPANNING = 'O prazo médio de pagamento aos cooperados mede quantos dias passam entre a entrega do leite na usina e o crédito do valor na conta do produtor rural.';
+
+/** Printed pages 7 and 8; the sixteen notes and one short line push SPANNING over the page break (checked in the test). */
+function spanningPdf(): Promise<Uint8Array> {
+  const note = (i: number) => `Parágrafo ${i} de contexto sobre a gestão da cooperativa, com notas sobre reuniões, orçamentos e relatórios mensais do conselho.`;
+  return writeTextPdf({
+    title: 'Notas do laticínio',
+    pageLabels: [{ startIndex: 0, style: 'D', start: 7 }],
+    sections: [{ heading: 'Capítulo', paragraphs: [...Array.from({ length: 16 }, (_, i) => note(i + 1)), 'Nota.', SPANNING, 'Fim do capítulo.'] }],
+  });
+}
+
+async function importThroughUpload(url: string, filename: string, bytes: Uint8Array): Promise<void> {
+  const res = await fetch(`${url}/upload?filename=${encodeURIComponent(filename)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', ...authHeaders(url) }, body: Buffer.from(bytes) });
+  const uploaded = (await res.json()) as { value: { uploadId: string } };
+  expect((await callApi(url, 'library.import', { sources: [{ uploadId: uploaded.value.uploadId, filename }] })).json.ok).toBe(true);
+  await waitFor(async () => {
+    const list = await callApi(url, 'library.list');
+    return list.json.value?.documents.some((d: { filename: string; status: string }) => d.filename === filename && d.status === 'indexed') ? true : undefined;
+  }, 60_000, `${filename} to be indexed`);
 }
 
 const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -137,6 +159,45 @@ describe('citations open the real PDF page in Chromium', () => {
     const saved = path.join(server.dataDir, 'downloaded.pdf');
     await download.saveAs(saved);
     expect(Buffer.from(fs.readFileSync(saved)).equals(Buffer.from(pdf))).toBe(true);
+  });
+
+  it('labels an excerpt that runs over a page break "pp. 7–8" and marks its part on each page', async () => {
+    const { page } = browser;
+    await importThroughUpload(server.url, 'notas-laticinio.pdf', await spanningPdf());
+    // The layout really splits the sentence: its head on physical page 1, its tail on page 2.
+    const doc = (await callApi(server.url, 'library.list')).json.value.documents.find((d: { filename: string }) => d.filename === 'notas-laticinio.pdf');
+    const pages = (await callApi(server.url, 'library.document', { documentId: doc.id })).json.value.pages as Array<{ text: string }>;
+    expect(fold(pages[0]?.text ?? '')).toContain(fold('O prazo médio de pagamento'));
+    expect(fold(pages[1]?.text ?? '')).toContain(fold('conta do produtor rural'));
+
+    await page.keyboard.press('Escape');
+    await page.getByTestId('new-conversation').click();
+    const input = page.getByTestId('question-input');
+    await input.fill('O que mede o prazo médio de pagamento aos cooperados?');
+    await input.press('Enter');
+    const answer = page.locator('[data-testid="answer"][data-status="complete"]');
+    await answer.waitFor({ timeout: 60_000 });
+    const conversationId = decodeURIComponent((await page.evaluate(() => window.location.hash)).replace(/^#\/chat\//, ''));
+    const stored = (await callApi(server.url, 'chat.conversation', { conversationId })).json.value.messages.find((m: { role: string }) => m.role === 'assistant').answer;
+    const chip = answer.getByTestId('answer-text').getByTestId('citation').first();
+    const n = Number(await chip.getAttribute('data-n'));
+    const source = stored.sources.find((s: { n: number }) => s.n === n);
+    console.log(`spanning citation: pages ${source.pageStart}-${source.pageEnd}, labels ${JSON.stringify(source.pageLabels)}, excerpt ${JSON.stringify(source.excerpt)}, quote ${JSON.stringify(source.quote.slice(-300))}`);
+    expect(source.filename).toBe('notas-laticinio.pdf');
+    expect(source.pageLabels).toEqual(['7', '8']);
+    expect(await chip.getByTestId('citation-page').textContent()).toBe('pp. 7–8');
+
+    await chip.click();
+    const viewer = page.getByTestId('pdf-viewer');
+    await viewer.getByTestId('pdf-text-layer').getByTestId('excerpt-mark').first().waitFor();
+    expect(await viewer.getByTestId('viewer-page-label').getAttribute('data-page-label')).toBe('7');
+    expect(await viewer.getAttribute('data-excerpt')).toBe('part');
+    const head = fold((await viewer.getByTestId('excerpt-mark').allTextContents()).join(''));
+    await page.screenshot({ path: path.join(artifactsDir, 'citation-pdf-spanning.png') });
+    await viewer.getByTestId('viewer-next').click();
+    await viewer.locator('[data-testid="pdf-page"][data-page-no="2"] [data-testid="excerpt-mark"]').first().waitFor();
+    const tail = fold((await viewer.getByTestId('excerpt-mark').allTextContents()).join(''));
+    expect(head + tail).toBe(fold(source.excerpt ?? SPANNING));
   });
 
   it('refuses an over-long question with a counter and a message, never cutting it', async () => {

@@ -40,19 +40,6 @@ async function launch(appDir: string, dataDir: string): Promise<ElectronApplicat
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's window.bsc is typed in the renderer, not here
 const inPage = <T>(page: Page, fn: (w: any) => Promise<T>) => page.evaluate(fn as () => Promise<T>);
 
-async function waitForOperation(page: Page, operationId: string): Promise<{ state: string; error: unknown }> {
-  for (let i = 0; i < 600; i++) {
-    const op = await page.evaluate(async (id) => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const r = await (window as any).bsc.operations.list();
-      return r.ok ? r.value.operations.find((o: { id: string }) => o.id === id) : null;
-    }, operationId);
-    if (op && op.state !== 'running') return op;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`operation ${operationId} did not finish`);
-}
-
 describe.skipIf(!electron.path)('the desktop app in Electron', () => {
   let work: string;
   let appDir: string;
@@ -136,26 +123,23 @@ describe.skipIf(!electron.path)('the desktop app in Electron', () => {
       dialog.showSaveDialog = (async () => ({ canceled: false, filePath: file.replace(/\.bscbackup$/, '') })) as typeof dialog.showSaveDialog;
       dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [file] })) as typeof dialog.showOpenDialog;
     }, backupFile);
-    const started = await inPage(page, async (w) => {
-      const chosen = await w.bscFiles.saveBackupAs();
-      const r = await w.bsc.backup.create({ outPath: chosen.value.path });
-      return { chosen: chosen.value.path as string, operationId: r.ok ? (r.value.operation.id as string) : `failed: ${r.error.message}` };
-    });
-    expect(started.chosen).toBe(backupFile);
-    expect((await waitForOperation(page, started.operationId)).state).toBe('done');
-    expect(fs.statSync(backupFile).size).toBeGreaterThan(1000);
+    await page.evaluate(() => { location.hash = '#/backup'; });
+    await page.getByTestId('backup-save-as').click();
+    await expect.poll(() => fs.existsSync(backupFile) && fs.statSync(backupFile).size, { timeout: 120_000 }).toBeGreaterThan(1000);
+    await page.getByTestId('backup-save-as').and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
+    const ops = await inPage(page, async (w) => (await w.bsc.operations.list()).value.operations as Array<{ kind: string; state: string; result: { path?: string } | null }>);
+    expect(ops.find((o) => o.kind === 'backup')).toMatchObject({ state: 'done' });
 
     const before = await inPage(page, async (w) => (await w.bsc.library.list()).value.documents as Array<{ id: string }>);
     expect(before).toHaveLength(1);
     await inPage(page, async (w) => w.bsc.library.delete({ documentId: (await w.bsc.library.list()).value.documents[0].id }));
-    const restore = await inPage(page, async (w) => {
-      const picked = await w.bscFiles.pickRestoreFile();
-      const r = await w.bsc.backup.restore({ path: picked.value.path });
-      return r.ok ? (r.value.operation.id as string) : `failed: ${r.error.message}`;
-    });
-    expect((await waitForOperation(page, restore)).state).toBe('done');
-    const after = await inPage(page, async (w) => (await w.bsc.library.list()).value.documents as Array<{ id: string }>);
-    expect(after.map((d) => d.id)).toEqual(before.map((d) => d.id));
+    await page.getByTestId('restore-pick').click();
+    await page.getByTestId('restore-confirm-yes').click();
+    await expect.poll(async () => {
+      const list = await inPage(page, async (w) => (await w.bsc.library.list().catch(() => null))?.value?.documents as Array<{ id: string }> | undefined);
+      return list?.map((d) => d.id).join(',') ?? '';
+    }, { timeout: 120_000 }).toBe(before.map((d) => d.id).join(','));
+    await page.screenshot({ path: path.join(artifacts, 'electron-restored.png') });
   });
 
   it('denies permission requests and keeps one instance (a second launch exits and leaves one window)', async () => {

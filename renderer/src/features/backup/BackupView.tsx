@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupEntry, MethodOutput, Operation } from '../../../../preload/contract';
 import { api } from '../../lib/api';
-import { importSourceFor } from '../../lib/files';
+import { desktopFiles, importSourceFor, pickRestoreFile, saveBackupAs } from '../../lib/files';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { useSettings } from '../../lib/use-settings';
 
@@ -97,12 +97,23 @@ export function BackupView() {
   };
 
   const backupNow = () => start(() => api.call('backup.create', { includeDocuments, includeEmbeddingCache: includeCache }), 'backup');
+  // Desktop only: the native Save dialog picks where this one backup goes.
+  const backupAs = async () => {
+    const outPath = await saveBackupAs();
+    if (outPath) await start(() => api.call('backup.create', { outPath, includeDocuments, includeEmbeddingCache: includeCache }), 'backup');
+  };
   const verify = (b: BackupEntry) => start(() => api.call('backup.verify', { path: b.path }), 'verify');
   const restore = (source: RestoreSource) => {
     setConfirming(null);
     void start(() => api.call('backup.restore', source.input), 'restore');
   };
 
+  // "Restore from file": the native Open dialog in the desktop app, the browser's file input otherwise.
+  const pickRestore = async () => {
+    if (!desktopFiles()) return picker.current?.click();
+    const chosen = await pickRestoreFile();
+    if (chosen) setConfirming({ label: chosen.split(/[\\/]/).pop() ?? chosen, input: { path: chosen } });
+  };
   const pickFile = async (file: File | undefined) => {
     if (!file) return;
     if (!file.name.toLowerCase().endsWith('.bscbackup')) return setNotice({ tone: 'error', text: t('fromFile.wrongType', { name: file.name }) });
@@ -148,6 +159,7 @@ export function BackupView() {
 
       <div className="backup-now">
         <button type="button" onClick={() => void backupNow()} disabled={busy} data-testid="backup-now">{t('backupNow')}</button>
+        {desktopFiles() && <button type="button" className="secondary" onClick={() => void backupAs()} disabled={busy} data-testid="backup-save-as">{t('saveAs')}</button>}
         <label><input type="checkbox" checked={includeDocuments} onChange={(e) => setIncludeDocuments(e.target.checked)} disabled={busy} data-testid="include-documents" /> {t('includeDocuments')}</label>
         <label><input type="checkbox" checked={includeCache} onChange={(e) => setIncludeCache(e.target.checked)} disabled={busy} data-testid="include-cache" /> {t('includeCache')}</label>
       </div>
@@ -223,7 +235,7 @@ export function BackupView() {
       <h2>{t('fromFile.title')}</h2>
       <p className="muted">{t('fromFile.hint')}</p>
       <div>
-        <button type="button" className="secondary" disabled={busy} onClick={() => picker.current?.click()} data-testid="restore-pick">{t('fromFile.pick')}</button>
+        <button type="button" className="secondary" disabled={busy} onClick={() => void pickRestore()} data-testid="restore-pick">{t('fromFile.pick')}</button>
         <input ref={picker} type="file" accept=".bscbackup" hidden data-testid="restore-file-input" onChange={(e) => { void pickFile(e.target.files?.[0]); e.target.value = ''; }} />
       </div>
     </section>

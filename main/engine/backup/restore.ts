@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { type EngineEvent, Perspective, Settings, defaultSettings } from '../../../preload/contract';
+import { type EngineEvent, Settings, defaultSettings } from '../../../preload/contract';
 import { openAppDatabase } from '../db/open';
 import { LATEST_SCHEMA_VERSION } from '../db/migrate';
-import { embedWithCache } from '../embeddings/embed-with-cache';
 import { BscError, throwIfCancelled } from '../errors';
 import { mergeSettings } from '../settings/settings-file';
-import { addPointsSync, dropEmbeddedIndexSync } from '../vectorstore/embedded';
-import type { VectorPoint } from '../vectorstore/port';
+import { createEmbeddedStore } from '../vectorstore/embedded';
+import { rebuildVectorIndex } from '../vectorstore/rebuild-index';
 import { countDenseVectors } from '../vectorstore/dense-index';
 import {
   type BackupDeps, type BackupOptions, type BackupSource, type ProgressContext, DOCUMENTS_PREFIX, EMBEDDING_CACHE_ENTRY, SETTINGS_ENTRY,
@@ -431,21 +430,8 @@ async function rebuildVectorIndexIfNeeded(engine: RestoreDeps, manifest: BackupM
     const chunks = db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
     const vectors = countDenseVectors(db);
     if (Number(recorded) === dims && vectors >= chunks && manifest.vectorStore.mode === 'embedded') return 'kept';
-    dropEmbeddedIndexSync(db);
-    const rows = db.prepare('SELECT id, document_id, text, context, lang, perspectives FROM chunks ORDER BY id').all() as Array<{
-      id: number; document_id: string; text: string; context: string | null; lang: string | null; perspectives: string;
-    }>;
-    const BATCH = 256;
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const slice = rows.slice(i, i + BATCH);
-      const vecs = await embedWithCache(embedder.provider, embedder.cache, slice.map((r) => (r.context ? `${r.context}\n\n${r.text}` : r.text)), { signal });
-      const points: VectorPoint[] = slice.map((r, j) => ({
-        chunkId: r.id, documentId: r.document_id, lang: r.lang, terms: '', vector: vecs[j] ?? null,
-        perspectives: r.perspectives.split(',').filter((p): p is Perspective => Perspective.safeParse(p).success),
-      }));
-      db.transaction(() => addPointsSync(db, points))();
-    }
-    notes.push(`The vector index was rebuilt for ${embedder.provider.fingerprint} (${rows.length} chunks).`);
+    const out = await rebuildVectorIndex({ db, store: createEmbeddedStore(db, { dimensions: dims }), embedder, ...(signal ? { signal } : {}) });
+    notes.push(`The vector index was rebuilt for ${embedder.provider.fingerprint} (${out.points} chunks).`);
     return 'rebuilt';
   } catch (err) {
     notes.push(`The vector index could not be rebuilt now (${(err as Error).message}); search uses BM25 until it is.`);

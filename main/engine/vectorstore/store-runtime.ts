@@ -1,17 +1,17 @@
 import { resourcesDir } from '../resources';
-import type { Perspective, StoreStatus } from '../../../preload/contract';
+import type { StoreStatus } from '../../../preload/contract';
 import type { AppDatabase } from '../db/open';
 import type { EmbeddingCache } from '../embeddings/cache';
-import { embedWithCache } from '../embeddings/embed-with-cache';
 import type { EmbeddingProvider } from '../embeddings/provider';
-import { BscError, throwIfCancelled } from '../errors';
-import { type VectorSink, embeddingTextOf } from '../ingest/index-document';
+import { BscError } from '../errors';
+import type { VectorSink } from '../ingest/index-document';
 import type { Logger } from '../observability/log';
 import type { OperationContext } from '../operations';
 import { type QdrantRuntime, startQdrantRuntime } from '../qdrant/runtime';
 import type { Settings } from '../../../preload/contract';
-import { addPointsSync, createEmbeddedStore, deleteChunkVectorsSync, dropEmbeddedIndexSync } from './embedded';
-import type { VectorPoint, VectorStore } from './port';
+import { addPointsSync, createEmbeddedStore, deleteChunkVectorsSync } from './embedded';
+import { rebuildVectorIndex } from './rebuild-index';
+import type { VectorStore } from './port';
 import { type QdrantVectorStore, createQdrantStore } from './qdrant';
 
 type Mode = Settings['vectorStore']['mode'];
@@ -26,10 +26,6 @@ export interface StoreRuntimeDeps {
   /** Persist the new mode once a move is complete. */
   saveMode: (mode: Mode) => void;
 }
-
-const BATCH = 256;
-
-interface ChunkRow { id: number; document_id: string; lang: string | null; perspectives: string; text: string; context: string | null; terms: string }
 
 /**
  * Which vector store the library uses, and moving between them. The database and the embedding
@@ -134,40 +130,13 @@ export class StoreRuntime {
     let q: { runtime: QdrantRuntime; store: QdrantVectorStore; mode: Mode } | null = null;
     ctx.progress('connecting', 0, 0);
     if (target === 'embedded') {
-      dropEmbeddedIndexSync(this.deps.db());
       store = this.embedded();
     } else {
       q = this.qdrant?.mode === target ? this.qdrant : await this.connect(target, ctx.signal);
-      await q.store.drop();
       store = q.store;
     }
-    const db = this.deps.db();
-    const total = (db.prepare(`SELECT count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'`).get() as { n: number }).n;
-    const page = db.prepare(`SELECT c.id, c.document_id, c.lang, c.perspectives, c.text, c.context, f.terms
-      FROM chunks c JOIN documents d ON d.id = c.document_id JOIN chunks_fts f ON f.rowid = c.id
-      WHERE d.status = 'indexed' AND c.id > ? ORDER BY c.id LIMIT ?`);
-    let after = 0;
-    let done = 0;
-    let embeddedNow = 0;
-    const before = embedder?.cache.stats().misses ?? 0;
-    for (;;) {
-      throwIfCancelled(ctx.signal);
-      const rows = page.all(after, BATCH) as ChunkRow[];
-      if (rows.length === 0) break;
-      const vectors = embedder
-        ? await embedWithCache(embedder.provider, embedder.cache, rows.map(embeddingTextOf), { signal: ctx.signal })
-        : null;
-      const points: VectorPoint[] = rows.map((r, i) => ({
-        chunkId: r.id, documentId: r.document_id, lang: r.lang,
-        perspectives: (r.perspectives ? r.perspectives.split(',') : []) as Perspective[],
-        vector: vectors?.[i] ?? null, terms: r.terms,
-      }));
-      await store.add(points, { signal: ctx.signal });
-      after = rows[rows.length - 1]!.id;
-      done += rows.length;
-      ctx.progress('indexing', done, total);
-    }
-    embeddedNow = (embedder?.cache.stats().misses ?? 0) - before;
+    // The one rebuild (also used by restore): empties the target, then streams the chunks into it.
+    const { points: done, embeddedNow } = await rebuildVectorIndex({ db: this.deps.db(), store, embedder, signal: ctx.signal, progress: ctx.progress });
     if (q) this.qdrant = q;
     if (this.mode !== target) this.deps.saveMode(target);
     this.deps.log.info('vector index rebuilt', { mode: target, points: done, embeddedNow });

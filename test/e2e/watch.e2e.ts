@@ -44,7 +44,10 @@ describe('Library → Keep a folder in sync, in Chromium (browser mode)', () => 
     fs.writeFileSync(path.join(folder, 'riscos.txt'), 'Matriz de riscos: atraso de fornecedores e variação cambial.');
     await row.getByText('2 in the library').waitFor({ timeout: 30_000 });
     await page.getByText('Cliente Norte/riscos.txt').first().waitFor({ timeout: 30_000 });
-    expect(await row.getByTestId('watch-counts').textContent()).toContain('deleted files: removed');
+    expect(await row.getByTestId('watch-ondelete').inputValue()).toBe('remove');
+    // Changed back to the safe default from the row itself.
+    await row.getByTestId('watch-ondelete').selectOption('keep');
+    await expect.poll(async () => JSON.stringify((await callApi(server.url, 'watch.list')).json)).toContain('"onDelete":"keep"');
     await page.screenshot({ path: path.join(artifactsDir, 'library-watched-folder.png') });
 
     const search = await callApi(server.url, 'library.search', { query: 'variação cambial' });

@@ -18,7 +18,6 @@ const en = {
   missing_one: '{{count}} file gone from the folder (document kept)',
   missing_other: '{{count}} files gone from the folder (documents kept)',
   lastScan: 'checked {{time}}',
-  deleted: { keep: 'deleted files: kept', remove: 'deleted files: removed' },
   errorsTitle: 'Files that could not be imported',
 };
 
@@ -41,7 +40,6 @@ const ptBR: typeof en = {
   missing_one: '{{count}} arquivo saiu da pasta (documento mantido)',
   missing_other: '{{count}} arquivos saíram da pasta (documentos mantidos)',
   lastScan: 'verificada {{time}}',
-  deleted: { keep: 'arquivos apagados: mantidos', remove: 'arquivos apagados: removidos' },
   errorsTitle: 'Arquivos que não puderam ser importados',
 };
 

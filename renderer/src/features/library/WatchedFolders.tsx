@@ -45,7 +45,7 @@ export function WatchedFolders() {
       {message && <p role={message.tone === 'error' ? 'alert' : 'status'} className={message.tone === 'error' ? 'alert' : 'notice'} data-testid="watch-message">{message.text}</p>}
       {adding && <AddFolderForm onAdd={add} onCancel={() => setAdding(false)} />}
       <ul className="import-jobs watch-folders">
-        {folders.map((f) => <FolderRow key={f.id} folder={f} onRemove={() => void remove(f)} />)}
+        {folders.map((f) => <FolderRow key={f.id} folder={f} onRemove={() => void remove(f)} onDeleteChange={(v) => void add(f.path, v)} />)}
       </ul>
     </section>
   );
@@ -94,8 +94,9 @@ function AddFolderForm({ onAdd, onCancel }: { onAdd: (path: string, onDelete: On
   );
 }
 
-function FolderRow({ folder: f, onRemove }: { folder: WatchedFolder; onRemove: () => void }) {
+function FolderRow({ folder: f, onRemove, onDeleteChange }: { folder: WatchedFolder; onRemove: () => void; onDeleteChange: (v: OnDelete) => void }) {
   const { t } = useTranslation('watch');
+  const selectId = useId();
   return (
     <li className={`import-job watch-folder watch-${f.state}`} data-testid="watched-folder" data-state={f.state} data-path={f.path}>
       <div className="job-line">
@@ -106,8 +107,14 @@ function FolderRow({ folder: f, onRemove }: { folder: WatchedFolder; onRemove: (
       <p className="job-detail" data-testid="watch-counts">
         {t('counts', { indexed: f.indexed, importing: f.importing, failed: f.failed })}
         {f.missing > 0 && <> · {t('missing', { count: f.missing })}</>}
-        {' · '}{t(`deleted.${f.onDelete}`)}
         {f.lastScanAt && <> · {t('lastScan', { time: new Date(f.lastScanAt).toLocaleString() })}</>}
+      </p>
+      <p className="job-detail">
+        <label htmlFor={selectId}>{t('onDeleteLabel')}: </label>
+        <select id={selectId} value={f.onDelete} onChange={(e) => onDeleteChange(e.target.value as OnDelete)} data-testid="watch-ondelete">
+          <option value="keep">{t('onDelete.keep')}</option>
+          <option value="remove">{t('onDelete.remove')}</option>
+        </select>
       </p>
       {f.lastError && <p className="job-detail job-error">{f.lastError}</p>}
       {f.errors.length > 0 && (

@@ -71,7 +71,7 @@ describe('login, sessions and logout (server in this process, injected clock)', 
     await post(`${srv.url}/auth/login`, { password: 'wrong-password-2' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(240);
     const log = fs.readFileSync(srv.logFile, 'utf8');
-    expect(log).toMatch(/"msg":"login failed".*"failures":2/);
+    expect(log.split('\n').some((l) => l.includes('"msg":"login failed"') && l.includes('"failures":2'))).toBe(true);
     expect(log).not.toContain('wrong-password');
     expect((await post(`${srv.url}/auth/login`, 'not an object')).res.status).toBe(400);
   });
@@ -79,9 +79,11 @@ describe('login, sessions and logout (server in this process, injected clock)', 
   it('logs in with a strict, HttpOnly cookie (no Secure over plain HTTP) that opens the API', async () => {
     const login = await post(`${srv.url}/auth/login`, { password: PASSWORD });
     expect(login.res.status).toBe(200);
-    const setCookie = login.res.headers.get('set-cookie') ?? '';
+    const [setCookie, device] = login.res.headers.getSetCookie();
     expect(setCookie).toMatch(/^bsc_session=[A-Za-z0-9_-]{40,}; Path=\/; HttpOnly; SameSite=Strict$/);
     expect(setCookie).not.toContain('Secure');
+    // The device cookie exempts this browser from throttling caused by others (login-guard.ts).
+    expect(device).toMatch(/^bsc_device=[\w-]+\.[\w-]+; Path=\/auth; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     const status = await post(`${srv.url}/api/status`, {}, { Cookie: cookieOf(login.res) });
     expect(status.res.status).toBe(200);
     expect(status.json.ok).toBe(true);

@@ -54,9 +54,11 @@ describe('host, origin and launch token (npm run serve on loopback, no password)
     const rebinding = [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`, `localhost:${Number(port) + 1}`, `bsc.intranet.example.evil.example:${port}`, `user@127.0.0.1:${port}`];
     for (const host of rebinding) {
       const api = await apiCall(server.url, { ...bearer, Host: host });
-      expect(api.status, host).toBe(421);
-      expect(JSON.parse(api.body).error.message).toMatch(/BSC_ALLOWED_HOSTS/);
-      expect((await request(server.url, { path: `/?token=${server.token}`, headers: { Host: host } })).status, host).toBe(421);
+      // A Host that is not even a host name (user@…) is refused by the router with 400 before ours.
+      const expected = host.includes('@') ? 400 : 421;
+      expect(api.status, host).toBe(expected);
+      if (expected === 421) expect(JSON.parse(api.body).error.message).toMatch(/BSC_ALLOWED_HOSTS/);
+      expect((await request(server.url, { path: `/?token=${server.token}`, headers: { Host: host } })).status, host).toBe(expected);
     }
   });
 

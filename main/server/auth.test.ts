@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle, SessionStore, hashPassword, readCookie, readStoredPasswordHash, sessionCookie, verifyPassword, writeStoredPasswordHash } from './auth';
+import { SessionStore, hashPassword, readCookie, readStoredPasswordHash, sessionCookie, verifyPassword, writeStoredPasswordHash } from './auth';
 
 describe('admin password hashes', () => {
   it('verifies the right password only, with a fresh salt each time', async () => {
@@ -66,25 +66,5 @@ describe('cookies', () => {
     expect(sessionCookie('abc', { secure: true })).toContain('; Secure');
     expect(readCookie('a=1; bsc_session=xyz; b=2', 'bsc_session')).toBe('xyz');
     expect(readCookie('bsc_session_other=1', 'bsc_session')).toBeUndefined();
-  });
-});
-
-describe('login throttle', () => {
-  it('doubles the wait after each failure, caps it, and forgets on success or after a while', () => {
-    let t = 0;
-    const th = new LoginThrottle(() => t);
-    expect(th.delayMs('1.2.3.4')).toBe(0);
-    th.failed('1.2.3.4');
-    expect(th.delayMs('1.2.3.4')).toBe(250);
-    th.failed('1.2.3.4');
-    expect(th.delayMs('1.2.3.4')).toBe(500);
-    for (let i = 0; i < 10; i++) th.failed('1.2.3.4');
-    expect(th.delayMs('1.2.3.4')).toBe(8000);
-    expect(th.delayMs('5.6.7.8')).toBe(0);
-    th.succeeded('1.2.3.4');
-    expect(th.delayMs('1.2.3.4')).toBe(0);
-    th.failed('9.9.9.9');
-    t += 16 * 60_000;
-    expect(th.delayMs('9.9.9.9')).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-// Admin login for the server mode: scrypt password hashes, in-memory sessions with an idle
-// timeout, and a per-client slowdown after failed logins.
+// Admin login for the server mode: scrypt password hashes and in-memory sessions with an idle
+// timeout (password guessing is slowed by login-guard.ts).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -139,40 +139,4 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-/**
- * Failed logins per client: each failure doubles the wait before the next answer (from 250 ms
- * up to 8 s); a success clears it. Bounded memory: the oldest clients are forgotten first.
- */
-export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; last: number }>();
-  private readonly now: () => number;
-
-  constructor(now?: () => number, private readonly forgetAfterMs = 15 * 60_000) {
-    this.now = now ?? Date.now;
-  }
-
-  delayMs(client: string): number {
-    const f = this.failures.get(client);
-    if (!f || this.now() - f.last > this.forgetAfterMs) return 0;
-    return Math.min(8000, 250 * 2 ** (f.count - 1));
-  }
-
-  failed(client: string): number {
-    const f = this.failures.get(client);
-    const stale = !f || this.now() - f.last > this.forgetAfterMs;
-    const count = stale ? 1 : f.count + 1;
-    this.failures.delete(client);
-    if (this.failures.size >= 10_000) {
-      const oldest = this.failures.keys().next();
-      if (!oldest.done) this.failures.delete(oldest.value);
-    }
-    this.failures.set(client, { count, last: this.now() });
-    return count;
-  }
-
-  succeeded(client: string): void {
-    this.failures.delete(client);
-  }
 }

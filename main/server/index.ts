@@ -10,6 +10,7 @@ import { dataPaths, defaultDataDir } from '../engine/settings/data-dir';
 import { acquireWriterLock, describeHolder } from '../engine/settings/writer-lock';
 import { hashPassword, passwordHashFile, readStoredPasswordHash } from './auth';
 import { ConfigError, type ServerConfig, isLoopback, readServerConfig } from './config';
+import { PRIVATE_UMASK, tightenPermissions } from './data-permissions';
 import { createBscServer, listen } from './http';
 import { newLaunchToken } from './launch-token';
 
@@ -67,6 +68,9 @@ export async function runServer(argv: string[]): Promise<void> {
   delete process.env.BSC_ADMIN_PASSWORD;
   delete process.env.BSC_METRICS_TOKEN;
   const dataDir = path.resolve(config.dataDir ?? defaultDataDir());
+  // Before the engine is forked: it inherits the umask, so library, documents, logs and backups are 0600.
+  process.umask(PRIVATE_UMASK);
+  const tightened = [dataDir, ...(config.backupDir ? [config.backupDir] : [])].reduce((n, d) => n + tightenPermissions(d), 0);
   let auth: Awaited<ReturnType<typeof resolveAuth>>;
   try {
     auth = await resolveAuth(config, dataDir);
@@ -115,14 +119,11 @@ export async function runServer(argv: string[]): Promise<void> {
     trustedProxies: config.trustedProxies,
     metricsToken: config.metricsToken,
   });
-  // Keep slow or idle clients from holding sockets forever (SSE streams ping every 15 s).
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 10_000;
   const addr = await listen(server, config.host, config.port);
   const base = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   const url = auth.launchToken ? `${base}/?token=${auth.launchToken}` : base;
   const login = auth.required ? 'login required' : auth.launchToken ? 'open this link: it carries the launch token' : 'login off';
+  if (tightened > 0) log.info('data files made private to this user', { entries: tightened });
   log.info('server started', { host: config.host, port: addr.port, login: auth.required ? `required (${auth.source})` : auth.source === 'launch token' ? 'launch token' : 'off' });
   process.stdout.write(`Agente BSC is serving ${url}  (data: ${dataDir}; ${login})\n`);
 

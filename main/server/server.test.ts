@@ -14,7 +14,7 @@ describe('server mode over the engine process', () => {
   });
 
   it('GET /health answers 200 with a healthy engine, database and store', async () => {
-    const res = await fetch(`${server.url}/health`);
+    const res = await fetch(`${server.url}/health`, { headers: authHeaders(server.url) });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ healthy: true, engine: { ok: true }, database: { ok: true, schemaVersion: LATEST_SCHEMA_VERSION }, vectorStore: { ok: true, mode: 'embedded' } });
@@ -71,7 +71,7 @@ describe('server mode over the engine process', () => {
     const before = (await callApi(server.url, 'status')).json.value.engine.pid as number;
     process.kill(before, 'SIGKILL');
     const after = await waitFor(async () => {
-      const r = await fetch(`${server.url}/health`);
+      const r = await fetch(`${server.url}/health`, { headers: authHeaders(server.url) });
       if (r.status !== 200) return undefined;
       const body = await r.json();
       return body.engine.pid !== before ? body : undefined;
@@ -89,7 +89,8 @@ describe('health when the database cannot be opened', () => {
     fs.writeFileSync(path.join(dataDir, 'library.sqlite'), 'garbage, not a database '.repeat(100));
     const server = await startServer({ dataDir });
     try {
-      const res = await fetch(`${server.url}/health`);
+      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ healthy: false });
+      const res = await fetch(`${server.url}/health`, { headers: authHeaders(server.url) });
       expect(res.status).toBe(503);
       const body = await res.json();
       expect(body.healthy).toBe(false);

@@ -8,6 +8,7 @@ import { EngineHost, forkEngine } from '../engine/host';
 import { type Logger, createRotatingLog } from '../engine/observability/log';
 import { dataPaths } from '../engine/settings/data-dir';
 import { type ServerOptions, createBscServer, listen } from './http';
+import { PRIVATE_UMASK, tightenPermissions } from './data-permissions';
 import { newLaunchToken } from './launch-token';
 
 export interface InProcessServer {
@@ -29,6 +30,9 @@ export async function startInProcessServer(opts: {
   server?: Partial<Omit<ServerOptions, 'engine' | 'log' | 'host' | 'port' | 'incomingDir'>>;
 }): Promise<InProcessServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-srv-'));
+  // As the real server does (index.ts): the forked engine inherits it.
+  process.umask(PRIVATE_UMASK);
+  tightenPermissions(dataDir);
   const paths = dataPaths(dataDir);
   const log = createRotatingLog({ dir: paths.logs, maxFileBytes: 50 * 1024 * 1024, retentionDays: 1 }).child({ proc: 'server' });
   const engine = new EngineHost({ dataDir, spawn: forkEngine(opts.engineEntry), log });

@@ -132,7 +132,7 @@ export function composeEngine(opts: EngineOptions): { services: RootServices; cl
     saveMode: (mode) => { settings.update({ vectorStore: { mode } }); },
   });
   const library = createLibraryService({
-    database, paths, settings: settings.current, embeddings, vectors: () => stores.sink(), events, log,
+    database, paths, settings: settings.current, embeddings, vectors: () => stores.writeTarget(), events, log,
     sampleLibraryDir: () => bundledSampleLibraryDir(), primary: lifecycle.primary,
   });
   database.onOpen(() => {

@@ -11,7 +11,7 @@ import { BscError, throwIfCancelled } from '../errors';
 import { analyzeForIndex, indexLanguageOf } from '../retrieval/analyze';
 import { detectChunkLanguage, detectDocumentLanguage } from './language';
 import { documentTitle } from './title';
-import type { VectorPoint } from '../vectorstore/port';
+import type { VectorPoint, VectorStore } from '../vectorstore/port';
 import type { ChatModel } from '../llm/chat-model';
 import { chunkPages } from './chunk';
 import { type ContextCache, contextualizeChunks } from './contextualize';
@@ -28,22 +28,14 @@ export interface IndexProgress {
   chunks?: number;
 }
 
-/** Where vectors go when a document is indexed; the embedded store writes inside our transaction. */
-export interface VectorSink {
-  /** Synchronous writes inside the library transaction (embedded store). */
-  addWithin?(points: VectorPoint[]): void;
-  deleteWithin?(chunkIds: number[]): void;
-  /** Writes before the library transaction (Qdrant); undone with `remove` if the transaction fails. */
-  addBefore?(points: VectorPoint[], signal?: AbortSignal): Promise<void>;
-  remove?(chunkIds: number[]): Promise<void>;
-}
 
 export interface IndexDeps {
   repo: LibraryRepository;
   documentsDir: string;
   settings: () => Settings;
   embedder: () => { provider: EmbeddingProvider; cache: EmbeddingCache } | null;
-  vectors: VectorSink | null;
+  /** Where vectors go: inside the library transaction when the store offers it (embedded), else before it (Qdrant). */
+  vectors: VectorStore | null;
   /** The contextual-retrieval model and its cache, when the user turned it on and a model is configured. */
   contextualizer?: () => { model: ChatModel; cache: ContextCache } | null;
   allocateChunkIds: (n: number) => number;
@@ -206,7 +198,10 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
 
   progress({ stage: 'writing', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
   keepOriginal(deps.documentsDir, sha256, req.filename, bytes);
-  if (deps.vectors?.addBefore) await deps.vectors.addBefore(points, signal);
+  const store = deps.vectors;
+  const within = store?.transactional;
+  // A store outside the database is written first and undone if the library transaction fails.
+  if (store && !within) await store.add(points, { signal });
   throwIfCancelled(signal);
   try {
     deps.repo.addDocument(
@@ -216,16 +211,16 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       {
         replaces: replaced?.id ?? null,
         alsoWithin: () => {
-          if (replacedChunkIds.length) deps.vectors?.deleteWithin?.(replacedChunkIds);
-          deps.vectors?.addWithin?.(points);
+          if (replacedChunkIds.length) within?.deleteWithin(replacedChunkIds);
+          within?.addWithin(points);
         },
       },
     );
   } catch (err) {
-    await deps.vectors?.remove?.(points.map((p) => p.chunkId)).catch(() => {});
+    if (store && !within) await store.delete({ chunkIds: points.map((p) => p.chunkId) }).catch(() => {});
     throw err;
   }
-  if (replacedChunkIds.length) await deps.vectors?.remove?.(replacedChunkIds).catch(() => {});
+  if (replacedChunkIds.length && store && !within) await store.delete({ chunkIds: replacedChunkIds }).catch(() => {});
   if (replaced && replaced.sha256 !== sha256 && !deps.repo.isShaInUse(replaced.sha256)) {
     fs.rmSync(originalPath(deps.documentsDir, replaced.sha256, replaced.filename), { force: true });
   }

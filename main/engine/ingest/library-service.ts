@@ -10,7 +10,8 @@ import type { Logger } from '../observability/log';
 import { type IndexLanguage, queryLanguagesOf } from '../retrieval/analyze';
 import type { DataPaths } from '../settings/data-dir';
 import { ImportQueue, walkImportable } from './import-queue';
-import { type VectorSink, originalPath } from './index-document';
+import type { VectorStore } from '../vectorstore/port';
+import { originalPath } from './index-document';
 
 /** The library: its documents (repository) and the import queue that adds to it. */
 export interface LibraryService {
@@ -31,7 +32,7 @@ export interface LibraryServiceDeps {
   settings: () => Settings;
   embeddings: EmbeddingService;
   /** Where an import writes vectors (read per job: the store may change between jobs). */
-  vectors: () => VectorSink;
+  vectors: () => VectorStore;
   events: EventBus;
   log: Logger;
   sampleLibraryDir: () => string;
@@ -116,10 +117,10 @@ export function createLibraryService(deps: LibraryServiceDeps): LibraryService {
       const doc: LibraryDocument | null = repo.get(documentId);
       if (!doc) return false;
       // A Qdrant that is not connected yet keeps stale points; their chunks are gone, so no search returns them.
-      let sink: VectorSink | null = null;
-      try { sink = deps.vectors(); } catch { sink = null; }
-      const out = repo.delete(documentId, (ids) => sink?.deleteWithin?.(ids));
-      if (out.deleted && sink?.remove) void sink.remove(out.chunkIds).catch((err: unknown) => deps.log.warn('vectors of a deleted document not removed', { error: err }));
+      let store: VectorStore | null = null;
+      try { store = deps.vectors(); } catch { store = null; }
+      const out = repo.delete(documentId, (ids) => store?.transactional?.deleteWithin(ids));
+      if (out.deleted && store && !store.transactional) void store.delete({ chunkIds: out.chunkIds }).catch((err: unknown) => deps.log.warn('vectors of a deleted document not removed', { error: err }));
       if (out.deleted && !repo.isShaInUse(doc.sha256)) fs.rmSync(originalPath(deps.paths.documents, doc.sha256, doc.filename), { force: true });
       deps.log.info('document deleted', { documentId, chunks: out.chunkIds.length });
       send({ name: 'onLibraryChanged', payload: { corpusVersion: out.corpusVersion, reason: 'deleted' } });

@@ -247,6 +247,8 @@ export function createEmbeddedStore(db: Db, opts: EmbeddedStoreOptions = {}): Ve
 
   return {
     kind: 'embedded',
+    // The import writes a document, its chunks and its vectors in one transaction.
+    transactional: { addWithin: (points) => addPointsSync(db, points), deleteWithin: (ids) => deleteChunkVectorsSync(db, ids) },
     async add(points, o) {
       throwIfCancelled(o?.signal);
       for (const p of points) if (p.vector) checkDims(p.vector);

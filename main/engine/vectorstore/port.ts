@@ -38,11 +38,22 @@ export interface VectorHit {
 }
 
 /**
+ * Writes made inside the caller's SQLite transaction, so a document and its vectors commit (or
+ * roll back) together. Only a store that lives in the library database has them.
+ */
+export interface TransactionalWrites {
+  addWithin(points: readonly VectorPoint[]): void;
+  deleteWithin(chunkIds: readonly number[]): void;
+}
+
+/**
  * The vector index: derived data, rebuilt from the database. `add` is an upsert by chunk id;
  * empty filter lists match nothing; a query on a store that was never written returns [].
  */
 export interface VectorStore {
   readonly kind: 'embedded' | 'qdrant';
+  /** Present when the store can write inside the library's own transaction (embedded); else writers use add/delete around it. */
+  readonly transactional?: TransactionalWrites;
   add(points: VectorPoint[], opts?: { signal?: AbortSignal }): Promise<void>;
   delete(sel: { documentId: string } | { chunkIds: number[] }): Promise<void>;
   query(q: VectorQuery, opts?: { signal?: AbortSignal }): Promise<VectorHit[]>;

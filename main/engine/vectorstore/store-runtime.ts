@@ -4,12 +4,11 @@ import type { AppDatabase } from '../db/open';
 import type { EmbeddingCache } from '../embeddings/cache';
 import type { EmbeddingProvider } from '../embeddings/provider';
 import { BscError } from '../errors';
-import type { VectorSink } from '../ingest/index-document';
 import type { Logger } from '../observability/log';
 import type { OperationContext } from '../operations';
 import { type QdrantRuntime, startQdrantRuntime } from '../qdrant/runtime';
 import type { Settings } from '../../../preload/contract';
-import { addPointsSync, createEmbeddedStore, deleteChunkVectorsSync } from './embedded';
+import { createEmbeddedStore } from './embedded';
 import { rebuildVectorIndex } from './rebuild-index';
 import type { VectorStore } from './port';
 import { type QdrantVectorStore, createQdrantStore } from './qdrant';
@@ -55,19 +54,14 @@ export class StoreRuntime {
     return this.embedded();
   }
 
-  /** Where an import writes vectors: inside its transaction (embedded) or before it (Qdrant). */
-  sink(): VectorSink {
-    const db = this.deps.db();
-    const embeddedSink: VectorSink = { addWithin: (points) => addPointsSync(db, points), deleteWithin: (ids) => deleteChunkVectorsSync(db, ids) };
-    if (this.mode === 'embedded') return embeddedSink;
+  /** Where an import writes vectors: the embedded store (inside its transaction) or the connected Qdrant. */
+  writeTarget(): VectorStore {
+    if (this.mode === 'embedded') return this.embedded();
     const q = this.qdrant;
     if (!q || q.mode !== this.mode) {
       throw new BscError('PROVIDER_UNAVAILABLE', `The ${this.mode} Qdrant is not connected${this.lastError ? ` (${this.lastError})` : ''}; imports wait for it. Check Settings → Vector store.`);
     }
-    return {
-      addBefore: (points, signal) => q.store.add(points, { signal }),
-      remove: (ids) => q.store.delete({ chunkIds: ids }),
-    };
+    return q.store;
   }
 
   async ensureConnected(signal?: AbortSignal): Promise<void> {

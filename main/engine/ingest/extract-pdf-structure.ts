@@ -12,6 +12,9 @@ const indexEntry = /^[\p{L}"“][^\d\t]{0,80}?,?\s+\d{1,4}(?:\s*[-–]\s*\d{1,4}
 
 export type PageRole = 'toc' | 'index';
 
+/** The placeholder extract-pdf puts in a skipped table cell (kept here to avoid an import cycle). */
+const emptyCell = '\u2063';
+
 /** 'toc' or 'index' when most of the page's lines are entries of one; null for ordinary pages. */
 export function pageRole(text: string): PageRole | null {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
@@ -32,7 +35,7 @@ export function pageRole(text: string): PageRole | null {
   return null;
 }
 
-const escapeCell = (cell: string): string => cell.trim().replace(/\|/g, '\\|');
+const escapeCell = (cell: string): string => cell.replaceAll(emptyCell, '').trim().replace(/\|/g, '\\|');
 
 /** Tab-separated rows as a Markdown pipe table; the first row is the header. */
 function toMarkdownTable(rows: string[]): string {
@@ -69,7 +72,7 @@ export function bulletsToMarkdown(text: string): string {
 
 /** Structure for one page: its role, and its text with tables and lists in Markdown (not for TOC/index pages). */
 export function structurePage(text: string): { text: string; role: PageRole | null } {
-  const role = pageRole(text);
-  if (role) return { text, role };
-  return { text: tabRunsToMarkdownTables(bulletsToMarkdown(text)), role: null };
+  const role = pageRole(text.replaceAll(emptyCell, ''));
+  if (role) return { text: text.replaceAll(emptyCell, ''), role };
+  return { text: tabRunsToMarkdownTables(bulletsToMarkdown(text)).replaceAll(emptyCell, ''), role: null };
 }

@@ -81,6 +81,18 @@ describe('extractDocument on a Portuguese PDF with page labels', () => {
     expect(doc.pages.find((p) => p.pageNo === withNps?.pageStart)?.label).toBe('2');
   });
 
+  it('puts each cell of a table row under its column, even when a row skips a cell', async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([595, 842]);
+    const rows = [['Perspectiva', 'Indicador', 'Meta'], ['Financeira', 'ROI', '12%'], ['Clientes', '', '80%'], ['Processos', 'Prazo médio', '']];
+    rows.forEach((r, i) => r.forEach((cell, j) => cell && page.drawText(cell, { x: 72 + j * 160, y: 720 - i * 16, size: 10, font })));
+    const doc = await extractDocument(await pdf.save(), 'lacunas.pdf');
+    expect(doc.pages[0]?.text).toBe(
+      '| Perspectiva | Indicador | Meta |\n| --- | --- | --- |\n| Financeira | ROI | 12% |\n| Clientes |  | 80% |\n| Processos | Prazo médio |  |',
+    );
+  });
+
   it('rebuilds columns far apart on one line as a Markdown table that the chunker keeps whole', async () => {
     const pdf = await PDFDocument.create();
     const font = await pdf.embedFont(StandardFonts.Helvetica);

@@ -68,6 +68,10 @@ function withDeadline<T>(work: Promise<T>, ms: number, signal: AbortSignal | und
  */
 export function textItemsToLines(items: readonly TextItem[]): string {
   let out = '';
+  // Where each cell of a tabbed line starts (x), by line number, to align table columns afterwards.
+  const cellStarts = new Map<number, number[]>();
+  let lineNo = 0;
+  let cells: number[] = [];
   let lineOpen = false;
   let lineY: number | null = null;
   let lineHeight = 0;
@@ -77,7 +81,9 @@ export function textItemsToLines(items: readonly TextItem[]): string {
 
   const endLine = (): void => {
     if (!lineOpen) return;
+    if (cells.length > 1) cellStarts.set(lineNo, cells);
     out += '\n';
+    lineNo++;
     lineOpen = false;
     lastEndedY = lineY;
     lastEndedHeight = lineHeight;
@@ -101,8 +107,12 @@ export function textItemsToLines(items: readonly TextItem[]): string {
           const gap = lastEndedY - y;
           const unit = Math.max(height, lastEndedHeight);
           // Much more than one line of space, or a jump back up (next column): a new paragraph.
-          if (gap > unit * 1.8 || gap < -unit * 3) out += '\n';
+          if (gap > unit * 1.8 || gap < -unit * 3) {
+            out += '\n';
+            lineNo++;
+          }
         }
+        cells = [x];
         lineOpen = true;
         lineY = y;
         lineHeight = height;
@@ -111,7 +121,10 @@ export function textItemsToLines(items: readonly TextItem[]): string {
         const gap = x - endX;
         const last = out[out.length - 1] ?? '';
         const ltr = item.dir !== 'rtl';
-        if (ltr && gap > Math.max(height, lineHeight) * 2.5) out = out.trimEnd() + '\t' + str.trimStart();
+        if (ltr && gap > Math.max(height, lineHeight) * 2.5) {
+          out = out.trimEnd() + '\t' + str.trimStart();
+          cells.push(x);
+        }
         else if ((pendingSpace || (ltr && gap > height * 0.15)) && last !== ' ' && last !== '\t' && !str.startsWith(' ')) out += ' ' + str;
         else out += str;
         lineHeight = Math.max(lineHeight, height);
@@ -124,7 +137,47 @@ export function textItemsToLines(items: readonly TextItem[]): string {
       pendingSpace = false;
     }
   }
-  return out;
+  if (lineOpen && cells.length > 1) cellStarts.set(lineNo, cells);
+  return cellStarts.size > 1 ? alignTableColumns(out, cellStarts) : out;
+}
+
+/** Marks an empty table cell; normalisation would otherwise merge the tabs around it. */
+const emptyCell = '\u2063';
+
+/**
+ * Rows of a table can skip a cell (an empty "Meta"): cells are placed under the column whose left
+ * edge they start at, found by clustering the x positions of every row of the run.
+ */
+function alignTableColumns(text: string, cellStarts: Map<number, number[]>): string {
+  const lines = text.split('\n');
+  let i = 0;
+  while (i < lines.length) {
+    if (!cellStarts.has(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (cellStarts.has(j)) j++;
+    if (j - i >= 2) {
+      const xs = [...new Set(Array.from({ length: j - i }, (_, k) => cellStarts.get(i + k) ?? []).flat())].sort((a, b) => a - b);
+      const columns: number[] = [];
+      for (const x of xs) if (columns.length === 0 || x - (columns[columns.length - 1] ?? 0) > 8) columns.push(x);
+      for (let k = i; k < j; k++) {
+        const starts = cellStarts.get(k) ?? [];
+        const parts = (lines[k] ?? '').split('\t');
+        if (parts.length !== starts.length || columns.length <= parts.length) continue;
+        const row = Array<string>(columns.length).fill(emptyCell);
+        parts.forEach((cell, c) => {
+          const x = starts[c] ?? 0;
+          const col = columns.reduce((best, cx, ci) => (Math.abs(cx - x) < Math.abs((columns[best] ?? 0) - x) ? ci : best), 0);
+          row[col] = row[col] === emptyCell ? cell : `${row[col]} ${cell}`;
+        });
+        lines[k] = row.join('\t');
+      }
+    }
+    i = j;
+  }
+  return lines.join('\n');
 }
 
 function describe(err: unknown): string {

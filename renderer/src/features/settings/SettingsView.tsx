@@ -4,6 +4,7 @@ import type { useSettings } from '../../lib/use-settings';
 import { BackupSchedulePanel } from '../backup/BackupSchedulePanel';
 import { OcrSettings } from './OcrSettings';
 import { OcrSettings } from './OcrSettings';
+import { OcrSettings } from './OcrSettings';
 import { ProvidersPanel } from './ProvidersPanel';
 import { VectorStorePanel } from './VectorStorePanel';
 
@@ -42,6 +43,7 @@ export function SettingsView({ settings }: { settings: ReturnType<typeof useSett
           </select>
         </label>
       </fieldset>
+      <OcrSettings ocr={s.ocr} update={settings.update} />
       <OcrSettings ocr={s.ocr} update={settings.update} />
       <OcrSettings ocr={s.ocr} update={settings.update} />
       <ProvidersPanel />

@@ -150,14 +150,17 @@ function candidatesOf(passages: Passage[], question: string, qTerms: QuestionTer
       if (!QUOTABLE.has(u.kind)) return;
       const span = extend(passage.text, units, i);
       const raw = passage.text.slice(span.start, span.end);
+      const own = passage.text.slice(u.start, u.end);
       const terms = contentTerms(raw);
       const coverage = coverageOf(terms, qTerms);
+      // The quote's own first sentence carries the score; what it reads on into adds a little.
+      const ownCoverage = coverageOf(contentTerms(own), qTerms);
       const context = coverageOf(new Set([...terms, ...titleTerms, ...contentTerms(u.heading)]), qTerms);
-      let score = 0.6 * coverage + 0.2 * context + 0.2 * rankScore;
+      let score = 0.5 * ownCoverage + 0.1 * coverage + 0.2 * context + 0.2 * rankScore;
       if (wantsList && u.kind !== 'sentence' && aboutIt(u.heading, titleTerms)) score += 0.25;
       // "O mapa estratégico é…": the subject, then the verb that defines it, near the start.
-      if (definition && u.kind === 'sentence' && coverage >= 0.5 && /(?:^|\s)(?:é|são|is|are|means|significa|consiste|refers?|representa|represents)(?=\s)/i.test(raw.slice(0, 90))) score += 0.15;
-      if (u.kind === 'sentence' && raw.length < 40) score -= 0.15;
+      if (definition && u.kind === 'sentence' && ownCoverage >= 0.5 && /(?:^|\s)(?:é|são|is|are|means|significa|consiste|refers?|representa|represents)(?=\s)/i.test(own.slice(0, 90))) score += 0.15;
+      if (u.kind === 'sentence' && own.length < 40) score -= 0.15;
       // Outside a list question a long list or table is rarely the answer; it only wins on its words.
       if (!wantsList && u.kind !== 'sentence') score -= 0.1;
       score += 0.1 * coverageOf(contentTerms(u.heading), qTerms);

@@ -88,7 +88,15 @@ async function startDesktop(): Promise<void> {
 
   startUpdateChecks({ isPackaged: app.isPackaged, env: process.env }, log);
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => { void engine.stop().finally(() => lock.release()); });
+  // Quit waits for the engine to finish its writes, then frees the data folder for others.
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    void engine.stop().finally(() => { stopped = true; lock.release(); app.quit(); });
+  });
+  // A logout or `kill` is a quit like any other.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
 }
 
 function createMainWindow(bounds: WindowBounds): BrowserWindow {

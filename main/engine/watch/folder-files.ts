@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BscError } from '../errors';
-import { walkImportable } from '../ingest/import-queue';
+import { isImportable } from '../ingest/import-queue';
 
 /** A file's size and modification time, or null when it is gone (or not a regular file). */
 export function statFile(file: string): { size: number; mtimeMs: number } | null {
@@ -25,9 +25,30 @@ export function sha256OfFile(file: string): Promise<string> {
   });
 }
 
-/** Importable files under a folder, as paths relative to it with forward slashes. */
-export function listFolder(root: string): string[] {
-  return walkImportable(root).map((abs) => toRelative(root, abs));
+/**
+ * Importable files under a folder, as paths relative to it with forward slashes, and the
+ * subfolders that could not be read (their files are unknown, not gone).
+ */
+export function listFolder(root: string): { files: string[]; unreadable: string[] } {
+  const files: string[] = [];
+  const unreadable: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      unreadable.push(toRelative(root, dir));
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && isImportable(entry.name)) files.push(toRelative(root, full));
+    }
+  };
+  walk(root);
+  return { files, unreadable };
 }
 
 export function toRelative(root: string, abs: string): string {

@@ -246,20 +246,43 @@ class WatchRuntime implements WatchService {
     }
     if (f) f.state = 'scanning';
     this.notify(folderId, true);
-    const onDisk = new Set(listFolder(folder.path));
-    // Vanished files first, so a file renamed while the app was closed is matched by content.
-    const vanished = this.store.files(folderId).filter((r) => !onDisk.has(r.rel_path) && r.state !== 'missing').map((r) => r.rel_path);
-    for (const rel of vanished) this.fileGone(folder, rel, null);
-    for (const rel of onDisk) {
-      // Still being written: the live watcher imports it once its size settles.
-      const st = f?.watcher ? statFile(path.join(folder.path, ...rel.split('/'))) : null;
-      if (st && Date.now() - st.mtimeMs < this.stabilityMs) this.scheduleSettle(folder, path.join(folder.path, ...rel.split('/')));
-      else await this.syncFile(folder, rel);
+    let problem: string | null = null;
+    try {
+      problem = await this.reconcile(folder, f);
+    } catch (err) {
+      problem = err instanceof Error ? err.message : String(err);
+      this.deps.log.warn('watched folder scan failed', { folder: folder.path, error: err });
     }
-    for (const r of this.store.files(folderId).filter((x) => x.state === 'missing')) this.applyDeletePolicy(folderId, r.rel_path);
-    this.store.markScanned(folderId, null);
+    this.store.markScanned(folderId, problem);
     if (f) f.state = f.watcher ? 'watching' : 'inactive';
     this.notify(folderId, true);
+  }
+
+  /** The folder against the library: vanished files, new/changed/renamed ones, then the delete policy. */
+  private async reconcile(folder: FolderRow, f: LiveFolder | undefined): Promise<string | null> {
+    const listing = listFolder(folder.path);
+    const onDisk = new Set(listing.files);
+    // Files under a subfolder we could not read are unknown, not gone.
+    const unknown = (rel: string) => listing.unreadable.some((dir) => dir === '' || rel.startsWith(`${dir}/`));
+    // Vanished files first, so a file renamed while the app was closed is matched by content.
+    const vanished = this.store.files(folder.id).filter((r) => !onDisk.has(r.rel_path) && r.state !== 'missing' && !unknown(r.rel_path));
+    for (const r of vanished) this.fileGone(folder, r.rel_path, null);
+    for (const rel of onDisk) {
+      const abs = path.join(folder.path, ...rel.split('/'));
+      // Still being written: the live watcher imports it once its size settles.
+      const st = f?.watcher ? statFile(abs) : null;
+      if (st && Date.now() - st.mtimeMs < this.stabilityMs) this.scheduleSettle(folder, abs);
+      else await this.syncFile(folder, rel).catch((err: unknown) => this.markUnreadable(folder, rel, err));
+    }
+    for (const r of this.store.files(folder.id).filter((x) => x.state === 'missing')) this.applyDeletePolicy(folder.id, r.rel_path);
+    return listing.unreadable.length ? `Some subfolders could not be read: ${listing.unreadable.slice(0, 5).join(', ')}.` : null;
+  }
+
+  /** A file we could not read (permissions, a lock): listed as failed, tried again when it changes or at the next scan. */
+  private markUnreadable(folder: FolderRow, rel: string, err: unknown): void {
+    const row = this.store.file(folder.id, rel);
+    const base: FileRow = row ?? { folder_id: folder.id, rel_path: rel, size: 0, mtime_ms: 0, sha256: null, document_id: null, owned: 0, state: 'failed', job_id: null, error: null, missing_since: null };
+    this.put(base, { state: 'failed', size: 0, mtime_ms: 0, error: `could not be read (${err instanceof Error ? err.message : String(err)})` });
   }
 
   private scheduleSettle(folder: FolderRow, abs: string): void {

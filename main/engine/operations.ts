@@ -5,6 +5,7 @@ import type { AppDatabase } from './db/open';
 import { errorShape } from './dispatch';
 import { BscError } from './errors';
 import type { Logger } from './observability/log';
+import { type ProgressPace, paceProgress } from './progress';
 
 type Kind = z.infer<typeof OperationKind>;
 
@@ -27,7 +28,7 @@ const PROGRESS_EVERY_MS = 200;
  * is marked failed with the reason, never left "running" forever.
  */
 export class OperationRunner {
-  private readonly running = new Map<string, { controller: AbortController; startedMs: number; lastEmit: number; kind: Kind; stage: string }>();
+  private readonly running = new Map<string, { controller: AbortController; pace: ProgressPace; kind: Kind }>();
   private readonly s;
 
   constructor(private readonly db: AppDatabase, private readonly emit: (op: Operation) => void, private readonly log: Logger, opts: { markInterrupted?: boolean } = {}) {
@@ -75,7 +76,9 @@ export class OperationRunner {
     const id = randomUUID();
     this.s.insert.run(id, kind, 'starting', new Date().toISOString());
     const controller = new AbortController();
-    const run = { controller, startedMs: Date.now(), lastEmit: 0, kind, stage: 'starting' };
+    const pace = paceProgress({ everyMs: PROGRESS_EVERY_MS });
+    pace.tick('starting', 0, 0);
+    const run = { controller, pace, kind };
     this.running.set(id, run);
     const op = this.get(id)!;
     this.emit(op);
@@ -83,15 +86,9 @@ export class OperationRunner {
       signal: controller.signal,
       progress: (stage, done, total) => {
         this.s.progress.run(stage, done, total, id);
-        const now = Date.now();
         // A new stage always goes out (the UI and the CLI name it); ticks within a stage are throttled.
-        const newStage = stage !== run.stage;
-        run.stage = stage;
-        if (!newStage && now - run.lastEmit < PROGRESS_EVERY_MS) return;
-        run.lastEmit = now;
-        const elapsed = now - run.startedMs;
-        const eta = done > 0 && total > done ? Math.round((elapsed / done) * (total - done)) : null;
-        this.emit(this.toOperation(this.s.get.get(id) as Row, eta));
+        const { emit, etaMs } = pace.tick(stage, done, total);
+        if (emit) this.emit(this.toOperation(this.s.get.get(id) as Row, etaMs));
       },
     };
     void work(ctx).then(

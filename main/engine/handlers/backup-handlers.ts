@@ -13,6 +13,7 @@ import { LATEST_SCHEMA_VERSION } from '../db/migrate';
 import type { MethodHandlers } from '../dispatch';
 import { errorShape } from '../dispatch';
 import { BscError } from '../errors';
+import { paceProgress } from '../progress';
 import type { EngineServices } from '../services';
 
 type BackupMethods = Extract<keyof MethodHandlers, `backup.${string}`>;
@@ -167,14 +168,13 @@ function trackDetached<T>(deps: Pick<EngineServices, 'events' | 'log' | 'databas
   };
   record(deps, op);
   deps.events.send({ name: 'onOperation', payload: op });
-  let lastEmit = 0;
+  const pace = paceProgress({ everyMs: 200, startedMs });
+  pace.tick(op.stage, 0, 0);
   const ctx: ProgressContext = {
     progress(stage, done, total) {
-      const t = Date.now();
-      const changed = stage !== op.stage;
-      op = { ...op, stage, done, total, etaMs: done > 0 && total > done ? Math.round(((t - startedMs) / done) * (total - done)) : null };
-      if (!changed && t - lastEmit < 200) return;
-      lastEmit = t;
+      const { emit, etaMs } = pace.tick(stage, done, total);
+      op = { ...op, stage, done, total, etaMs };
+      if (!emit) return;
       deps.events.send({ name: 'onOperation', payload: op });
     },
   };

@@ -7,6 +7,7 @@ import type { AppDatabase } from '../db/open';
 import { errorShape } from '../dispatch';
 import { BscError } from '../errors';
 import type { Logger } from '../observability/log';
+import { type ProgressPace, paceProgress } from '../progress';
 import { type IndexDeps, type IndexProgress, indexDocument } from './index-document';
 
 const SUPPORTED = new Set(['.pdf', '.md', '.markdown', '.txt', '.text', '.docx', '.png', '.jpg', '.jpeg']);
@@ -58,7 +59,7 @@ export function walkImportable(dir: string): string[] {
  * report progress, can be cancelled, and after a crash resume (or fail after a second crash).
  */
 export class ImportQueue {
-  private readonly running = new Map<string, { controller: AbortController; startedAt: number; lastEmit: number }>();
+  private readonly running = new Map<string, { controller: AbortController; pace: ProgressPace }>();
   private readonly passwords = new Map<string, string>();
   private readonly concurrency: number;
   private pumping = false;
@@ -223,7 +224,7 @@ export class ImportQueue {
         if (!next) break;
         this.s.start.run(new Date().toISOString(), next.id);
         const controller = new AbortController();
-        this.running.set(next.id, { controller, startedAt: Date.now(), lastEmit: 0 });
+        this.running.set(next.id, { controller, pace: paceProgress({ everyMs: PROGRESS_EVERY_MS }) });
         this.emit(next.id);
         void this.run(next, controller.signal).finally(() => {
           this.running.delete(next.id);
@@ -244,13 +245,10 @@ export class ImportQueue {
     const page = p.page ?? r.page;
     const pages = p.pages ?? r.pages;
     this.s.setProgress.run({ id, stage: p.stage, page, pages, chunks: p.chunks ?? r.chunks, now: new Date().toISOString() });
-    const now = Date.now();
-    // Stage changes always go out; page ticks at most every PROGRESS_EVERY_MS.
-    if (p.stage === r.stage && now - run.lastEmit < PROGRESS_EVERY_MS) return;
-    run.lastEmit = now;
-    const elapsed = now - run.startedAt;
-    const eta = (p.stage === 'extracting' || p.stage === 'recognizing') && page > 0 && pages > page ? Math.round((elapsed / page) * (pages - page)) : null;
-    this.emit(id, eta);
+    // Stage changes always go out; page ticks at most every PROGRESS_EVERY_MS. Pages are the unit of the ETA.
+    const { emit, etaMs } = run.pace.tick(p.stage, page, pages);
+    if (!emit) return;
+    this.emit(id, p.stage === 'extracting' || p.stage === 'recognizing' ? etaMs : null);
   }
 
   private async run(job: JobRow, signal: AbortSignal): Promise<void> {

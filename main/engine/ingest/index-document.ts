@@ -7,6 +7,7 @@ import type { LibraryRepository, NewChunk } from '../db/library';
 import type { EmbeddingCache } from '../embeddings/cache';
 import { embedWithCache } from '../embeddings/embed-with-cache';
 import type { EmbeddingProvider } from '../embeddings/provider';
+import { writeFileAtomicSync } from '../atomic-write';
 import { BscError, throwIfCancelled } from '../errors';
 import { analyzeForIndex, indexLanguageOf } from '../retrieval/analyze';
 import { detectChunkLanguage, detectDocumentLanguage } from './language';
@@ -78,10 +79,7 @@ export function originalPath(documentsDir: string, sha256: string, filename: str
 function keepOriginal(documentsDir: string, sha256: string, filename: string, bytes: Uint8Array): void {
   const target = originalPath(documentsDir, sha256, filename);
   if (fs.existsSync(target)) return;
-  fs.mkdirSync(documentsDir, { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, target);
+  writeFileAtomicSync(target, bytes, { mode: 0o600 });
 }
 
 function documentLanguage(doc: ExtractedDocument) {
@@ -154,7 +152,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       lang: effective,
       perspectives: routed.needsClarification ? [] : routed.perspectives,
       role: d.role ?? 'body',
-      terms: analyzeForIndex([d.headingPath.join(' '), d.text].join('\n'), indexLanguageOf(effective)),
+      terms: analyzeForIndex([d.headingPath.join(' '), d.text, d.marginText ?? ''].join('\n'), indexLanguageOf(effective)),
     });
   }
   progress({ stage: 'chunking', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
@@ -172,7 +170,7 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       const c = chunks[i]!;
       if (!context) return;
       c.context = context;
-      c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text].join('\n'), indexLanguageOf(c.lang));
+      c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text, drafts[i]?.marginText ?? ''].join('\n'), indexLanguageOf(c.lang));
     });
     if (out.warning) warnings.push(out.warning);
   }

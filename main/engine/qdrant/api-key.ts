@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomicSync } from '../atomic-write';
 
 /**
  * The API key a local Qdrant (bundled or Docker) is started with, one per data folder, kept in a
@@ -14,11 +14,8 @@ export function readOrCreateQdrantApiKey(keyFile: string): string {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  fs.mkdirSync(path.dirname(keyFile), { recursive: true });
   const key = randomBytes(32).toString('base64url');
-  // Written to a temporary name and renamed, so a crash never leaves a half-written key behind.
-  const tmp = `${keyFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${key}\n`, { mode: 0o600 });
-  fs.renameSync(tmp, keyFile);
+  // Atomic, so a crash never leaves a half-written key behind.
+  writeFileAtomicSync(keyFile, `${key}\n`, { mode: 0o600 });
   return key;
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SecretName, type SecretsStatus } from '../../../preload/contract';
+import { writeFileAtomicSync } from '../atomic-write';
 import { BscError } from '../errors';
 
 export type SecretValues = Partial<Record<SecretName, string>>;
@@ -119,14 +119,10 @@ export function writeSecretsFile(file: string, values: SecretValues): void {
     fs.rmSync(file, { force: true });
     return;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(tmp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    if (checksPermissions) fs.chmodSync(tmp, 0o600); // a umask cannot widen it, but an odd one could make it unreadable to us
-    fs.renameSync(tmp, file);
+    writeFileAtomicSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
+    if (checksPermissions) fs.chmodSync(file, 0o600); // a umask cannot widen it, but an odd one could make it unreadable to us
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
     throw new BscError('PROVIDER_AUTH', `The key could not be saved in ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, { file });
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { writeFileAtomicSync } from '../atomic-write';
 import { Settings, type SettingsPatch, defaultSettings } from '../../../preload/contract';
 
 export interface SettingsLoad {
@@ -49,9 +50,7 @@ export function mergeSettings(current: Settings, patch: SettingsPatch, validate 
   return validate ? Settings.parse(merged) : (merged as Settings);
 }
 
-/** Write-then-rename, so a crash mid-write leaves the old file whole. */
+/** Atomic, so a crash mid-write leaves the old file whole. */
 export function saveSettingsFile(file: string, settings: Settings): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
 }

@@ -12,6 +12,7 @@ import { measureImportPeakMemory, measureImportThroughput } from './import-bench
 import { measureFlateBomb, measureOcr } from './ocr-bench';
 import { measureFlateBomb, measureOcr } from './ocr-bench';
 import { measureFlateBomb, measureOcr } from './ocr-bench';
+import { measureFlateBomb, measureOcr } from './ocr-bench';
 import { measureRendererDuringImport, rendererUnavailable } from './renderer-bench';
 import { type Baseline, type BenchMetric, type BenchSection, baselineFrom, formatBenchTable, parseBaseline } from './report';
 import { measureStoreLatency, measureVectorLibrary } from './retrieval-bench';
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
       },
     },
     { name: 'chat', limitMs: 180_000, run: (s) => measureChat(120_000, s) },
+    { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
+    { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
     { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
     { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
     { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },

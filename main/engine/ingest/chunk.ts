@@ -237,15 +237,21 @@ function chunkBody(pages: ExtractedPage[], opts: ChunkOptions): DraftChunk[] {
     currentChars = sizeWith(u);
     current.push(u);
   };
+  const marginsOf = new Map(pages.filter((p) => p.margins?.length).map((p) => [p.pageNo, p.margins ?? []]));
   const emit = (units: Unit[]): void => {
     const pageNos = units.map((u) => u.pageNo);
-    chunks.push({
+    const chunk: DraftChunk = {
       ord: chunks.length,
       pageStart: Math.min(...pageNos),
       pageEnd: Math.max(...pageNos),
       text: units.map((u, i) => (i === 0 ? u.text : u.joiner + u.text)).join(''),
       headingPath: commonPrefix(units.map((u) => u.headingPath)),
-    });
+    };
+    if (marginsOf.size > 0) {
+      const lines = new Set([...new Set(pageNos)].flatMap((n) => marginsOf.get(n) ?? []));
+      if (lines.size > 0) chunk.marginText = [...lines].join('\n');
+    }
+    chunks.push(chunk);
   };
   /** The last sentences of `units` (whole ones, up to overlapChars), or failing that its last words. */
   const overlapFrom = (units: Unit[]): Unit[] => {

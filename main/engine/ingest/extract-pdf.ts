@@ -365,7 +365,7 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
       await ocr.close();
     }
 
-    const { pages: withoutMargins } = dropRepeatedMargins(rawTexts.map((t) => t.normalize('NFC')));
+    const { pages: withoutMargins, margins } = dropRepeatedMargins(rawTexts.map((t) => t.normalize('NFC')));
     const evidence = collectHyphenEvidence(withoutMargins.join('\n'));
     const pages: ExtractedPage[] = withoutMargins.map((raw, i) => {
       const label = labels?.[i];
@@ -373,6 +373,8 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractOptions = {}): 
       const page: ExtractedPage = { pageNo: i + 1, label: label && label.trim() ? label.trim() : String(i + 1), text, headingPath: [] };
       if (ocrPages.has(i + 1)) page.ocr = true;
       if (role) page.role = role;
+      const dropped = (margins[i] ?? []).map((m) => normalizeText(m)).filter((m) => /\p{L}/u.test(m));
+      if (dropped.length > 0) page.margins = dropped;
       return page;
     });
 

@@ -70,9 +70,11 @@ describe('dropRepeatedMargins', () => {
   it('drops running headers and page-number footers that repeat on most pages', () => {
     const words = ['receita', 'clientes', 'processos', 'pessoas', 'metas', 'iniciativas'];
     const pages = [1, 2, 3, 4, 5, 6].map((n) => page(n, `Esta página trata de ${words[n - 1]}.\nO foco: ${words[6 - n]}.`));
-    const { pages: out, droppedLines } = dropRepeatedMargins(pages);
+    const { pages: out, droppedLines, margins } = dropRepeatedMargins(pages);
     expect(droppedLines).toBe(12);
     expect(out[2]).toBe('Esta página trata de processos.\nO foco: pessoas.');
+    // What was dropped is handed back, page by page, so search can still find it.
+    expect(margins[2]).toEqual(['Relatório Anual 2024', 'Página 3 de 6']);
   });
 
   it('treats lone page numbers, arabic or roman, as one repeating footer', () => {
@@ -89,7 +91,7 @@ describe('dropRepeatedMargins', () => {
 
   it('does nothing for documents of fewer than 4 pages', () => {
     const pages = [1, 2, 3].map((n) => page(n, 'corpo'));
-    expect(dropRepeatedMargins(pages)).toEqual({ pages, droppedLines: 0 });
+    expect(dropRepeatedMargins(pages)).toEqual({ pages, droppedLines: 0, margins: [[], [], []] });
   });
 
   it('only looks at the margins: a repeated line in the middle of the page stays', () => {

@@ -101,11 +101,13 @@ function marginLineIndexes(lines: string[]): number[] {
 }
 
 /**
- * Drops lines that repeat at the top or bottom of most pages (running titles, page numbers).
+ * Drops lines that repeat at the top or bottom of most pages (running titles, page numbers), and
+ * returns them per page (`margins`): kept out of passages, they can still be indexed for search.
  * Only for documents of 4 pages or more: with fewer, a repeat is as likely to be content.
  */
-export function dropRepeatedMargins(pages: string[]): { pages: string[]; droppedLines: number } {
-  if (pages.length < 4) return { pages, droppedLines: 0 };
+export function dropRepeatedMargins(pages: string[]): { pages: string[]; droppedLines: number; margins: string[][] } {
+  const margins: string[][] = pages.map(() => []);
+  if (pages.length < 4) return { pages, droppedLines: 0, margins };
   const split = pages.map((p) => p.split('\n'));
   const pagesWithKey = new Map<string, number>();
   for (const lines of split) {
@@ -114,7 +116,7 @@ export function dropRepeatedMargins(pages: string[]): { pages: string[]; dropped
   }
   const threshold = Math.max(3, Math.ceil(pages.length * 0.5));
   let droppedLines = 0;
-  const out = split.map((lines) => {
+  const out = split.map((lines, p) => {
     const drop = new Set(marginLineIndexes(lines).filter((i) => (pagesWithKey.get(marginKey(lines[i] ?? '')) ?? 0) >= threshold));
     if (drop.size === 0) return lines.join('\n');
     const kept = lines.filter((_, i) => !drop.has(i));
@@ -122,7 +124,8 @@ export function dropRepeatedMargins(pages: string[]): { pages: string[]; dropped
     // all look alike, such as one line of a table per page).
     if (!kept.some((l) => l.trim() !== '')) return lines.join('\n');
     droppedLines += drop.size;
+    margins[p] = [...drop].sort((a, b) => a - b).map((i) => (lines[i] ?? '').trim());
     return kept.join('\n');
   });
-  return { pages: out, droppedLines };
+  return { pages: out, droppedLines, margins };
 }

@@ -23,6 +23,8 @@ export interface ExtractedPage {
   ocr?: boolean;
   /** A table of contents or a back-of-book index page: its chunks are searchable but not evidence. */
   role?: 'toc' | 'index';
+  /** Running header/footer lines removed from `text` (PDF): indexed for search, never quoted. */
+  margins?: string[];
 }
 
 export interface ExtractedDocument {
@@ -79,6 +81,8 @@ export interface DraftChunk {
   headingPath: string[];
   /** A table of contents or a back-of-book index: searchable, but not evidence. */
   role?: 'toc' | 'index';
+  /** The running headers/footers of the chunk's pages: to index with it (searchable), not part of its text. */
+  marginText?: string;
 }
 
 export interface ChunkOptions {

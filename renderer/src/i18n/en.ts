@@ -48,6 +48,12 @@ export const en = {
       hint: 'Runs on this computer, nothing is sent anywhere. Pages read by OCR are cited as "p. 4, OCR".',
       lang: { por: 'Portuguese', eng: 'English' },
     },
+    ocr: {
+      legend: 'Scanned pages and images (OCR)',
+      enabled: 'Read scanned pages and images with OCR',
+      hint: 'Runs on this computer, nothing is sent anywhere. Pages read by OCR are cited as "p. 4, OCR".',
+      lang: { por: 'Portuguese', eng: 'English' },
+    },
     appearance: 'Appearance',
     language: 'Language',
     languageSystem: 'Follow the system',

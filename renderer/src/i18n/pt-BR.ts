@@ -50,6 +50,12 @@ export const ptBR: Messages = {
       hint: 'Roda neste computador, nada é enviado. Páginas lidas por OCR são citadas como "p. 4, OCR".',
       lang: { por: 'Português', eng: 'Inglês' },
     },
+    ocr: {
+      legend: 'Páginas digitalizadas e imagens (OCR)',
+      enabled: 'Ler páginas digitalizadas e imagens com OCR',
+      hint: 'Roda neste computador, nada é enviado. Páginas lidas por OCR são citadas como "p. 4, OCR".',
+      lang: { por: 'Português', eng: 'Inglês' },
+    },
     appearance: 'Aparência',
     language: 'Idioma',
     languageSystem: 'Seguir o sistema',

@@ -5,6 +5,7 @@ import { BackupSchedulePanel } from '../backup/BackupSchedulePanel';
 import { OcrSettings } from './OcrSettings';
 import { OcrSettings } from './OcrSettings';
 import { OcrSettings } from './OcrSettings';
+import { OcrSettings } from './OcrSettings';
 import { ProvidersPanel } from './ProvidersPanel';
 import { VectorStorePanel } from './VectorStorePanel';
 
@@ -43,6 +44,7 @@ export function SettingsView({ settings }: { settings: ReturnType<typeof useSett
           </select>
         </label>
       </fieldset>
+      <OcrSettings ocr={s.ocr} update={settings.update} />
       <OcrSettings ocr={s.ocr} update={settings.update} />
       <OcrSettings ocr={s.ocr} update={settings.update} />
       <OcrSettings ocr={s.ocr} update={settings.update} />

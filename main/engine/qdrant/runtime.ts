@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Docker from 'dockerode';
 import type { Logger } from '../observability/log';
+import { resourcesDir as defaultResourcesDir } from '../resources';
 import { readOrCreateQdrantApiKey } from './api-key';
 import { bundledQdrantPath, startBundledQdrant } from './bundled';
 import type { BundledQdrant, BundledQdrantOptions } from './bundled';
@@ -54,7 +55,7 @@ export async function startQdrantRuntime(mode: QdrantRuntimeMode, settings: Qdra
   const keyFile = path.join(settings.dataDir, 'qdrant', 'qdrant-api-key');
   switch (mode) {
     case 'bundled': {
-      const resourcesDir = settings.resourcesDir ?? path.resolve('resources');
+      const resourcesDir = settings.resourcesDir ?? defaultResourcesDir();
       const q = await startBundledQdrant({
         binaryPath: settings.bundled?.binaryPath ?? bundledQdrantPath(resourcesDir),
         args: settings.bundled?.args,

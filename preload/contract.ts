@@ -81,41 +81,6 @@ const settingsSections = {
     enabled: z.boolean(),
     languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
   }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
-  /** OCR of scanned pages and images (tesseract, offline); languages are tesseract codes. */
-  ocr: z.object({
-    enabled: z.boolean(),
-    languages: z.array(z.enum(['por', 'eng'])).min(1).max(2),
-  }),
   vectorStore: z.object({
     mode: VectorStoreMode,
     /** external mode: the Qdrant URL (its API key is a secret, never here). */
@@ -188,13 +153,6 @@ export const defaultSettings: Settings = {
   ui: { language: 'system', theme: 'system' },
   logs: { maxFileMb: 100, retentionDays: 30 },
   import: { maxFileMb: 200, chunkChars: 1200, overlapChars: 150 },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
-  ocr: { enabled: true, languages: ['por', 'eng'] },
   ocr: { enabled: true, languages: ['por', 'eng'] },
   vectorStore: { mode: 'embedded', qdrantUrl: null, collection: 'agente_bsc', shardNumber: 1, replicationFactor: 1 },
   embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, modelDir: null, batchSize: 100, concurrency: 2 },

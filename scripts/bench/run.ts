@@ -10,9 +10,6 @@ import { makeBenchPdf } from '../make-bench-pdf';
 import { measureChat } from './chat-bench';
 import { measureImportPeakMemory, measureImportThroughput } from './import-bench';
 import { measureFlateBomb, measureOcr } from './ocr-bench';
-import { measureFlateBomb, measureOcr } from './ocr-bench';
-import { measureFlateBomb, measureOcr } from './ocr-bench';
-import { measureFlateBomb, measureOcr } from './ocr-bench';
 import { measureRendererDuringImport, rendererUnavailable } from './renderer-bench';
 import { type Baseline, type BenchMetric, type BenchSection, baselineFrom, formatBenchTable, parseBaseline } from './report';
 import { measureStoreLatency, measureVectorLibrary } from './retrieval-bench';
@@ -99,12 +96,6 @@ async function main(): Promise<void> {
       },
     },
     { name: 'chat', limitMs: 180_000, run: (s) => measureChat(120_000, s) },
-    { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
-    { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
-    { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
-    { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
-    { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
-    { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
     { name: 'ocr', limitMs: 240_000, run: (s) => measureOcr(work, s) },
     { name: 'flate-bomb', limitMs: 120_000, run: (s) => measureFlateBomb(work, s) },
     { name: 'titles', limitMs: 120_000, run: (s) => measureTitles(path.resolve(repoRoot, '../shared/corpus/pdfs'), s) },

@@ -137,7 +137,7 @@ export class LibraryRepository {
       for (const c of chunks) {
         this.s.insertChunk.run({
           id: c.id, documentId: doc.id, ord: c.ord, pageStart: c.pageStart, pageEnd: c.pageEnd,
-          headingPath: encodeHeadingPath(c.headingPath), text: c.text, context: c.context, lang: c.lang, perspectives: c.perspectives.join(','), role: c.role ?? 'body', role: c.role ?? 'body', role: c.role ?? 'body', role: c.role ?? 'body', role: c.role ?? 'body', role: c.role ?? 'body', role: c.role ?? 'body', role: c.role ?? 'body',
+          headingPath: encodeHeadingPath(c.headingPath), text: c.text, context: c.context, lang: c.lang, perspectives: c.perspectives.join(','), role: c.role ?? 'body',
         });
         this.s.insertFts.run(c.id, c.terms);
       }
@@ -178,13 +178,6 @@ export class LibraryRepository {
         pageNo: p.page_no,
         label: p.label,
         text: p.text,
-        ocr: p.ocr === 1,
-        ocr: p.ocr === 1,
-        ocr: p.ocr === 1,
-        ocr: p.ocr === 1,
-        ocr: p.ocr === 1,
-        ocr: p.ocr === 1,
-        ocr: p.ocr === 1,
         ocr: p.ocr === 1,
         chunks: chunks.filter((c) => c.page_start <= p.page_no && c.page_end >= p.page_no).map((c) => {
           const span = locateChunkOnPage(p.text, c.text, c.page_start === p.page_no, c.page_end === p.page_no, cursor);

@@ -3,9 +3,6 @@ import { Language, Theme } from '../../../../preload/contract';
 import type { useSettings } from '../../lib/use-settings';
 import { BackupSchedulePanel } from '../backup/BackupSchedulePanel';
 import { OcrSettings } from './OcrSettings';
-import { OcrSettings } from './OcrSettings';
-import { OcrSettings } from './OcrSettings';
-import { OcrSettings } from './OcrSettings';
 import { ProvidersPanel } from './ProvidersPanel';
 import { VectorStorePanel } from './VectorStorePanel';
 
@@ -44,9 +41,6 @@ export function SettingsView({ settings }: { settings: ReturnType<typeof useSett
           </select>
         </label>
       </fieldset>
-      <OcrSettings ocr={s.ocr} update={settings.update} />
-      <OcrSettings ocr={s.ocr} update={settings.update} />
-      <OcrSettings ocr={s.ocr} update={settings.update} />
       <OcrSettings ocr={s.ocr} update={settings.update} />
       <ProvidersPanel />
       <VectorStorePanel />

@@ -117,6 +117,7 @@ export const ENV_SPECS: Record<string, Spec> = {
   BSC_COMPATIBLE_API_KEY: { doc: 'openai-compatible provider key' },
   BSC_ENGINE_RESTARTS: { doc: 'internal: set by the host for its engine' },
   BSC_BROWSER: { doc: 'npm start: use the browser instead of Electron' },
+  BSC_NO_OPEN: { doc: 'npm start: do not open the browser' },
   BSC_NO_ELECTRON_DOWNLOAD: { doc: 'install: skip the Electron download' },
 };
 

@@ -13,6 +13,9 @@ import { ConfigError, type ServerConfig, isLoopback, readServerConfig } from './
 import { PRIVATE_UMASK, tightenPermissions } from './data-permissions';
 import { createBscServer, listen } from './http';
 import { newLaunchToken } from './launch-token';
+import { withTerminal } from './terminal';
+
+const toStderr = (line: string) => { process.stderr.write(line); };
 
 const USAGE = 'usage: bsc-serve [--host 127.0.0.1] [--port 5171] [--data-dir DIR]   (settings: BSC_* environment variables, see .env.example)';
 
@@ -81,11 +84,11 @@ export async function runServer(argv: string[]): Promise<void> {
   const logsDir = dataPaths(dataDir).logs;
   let log;
   try {
-    log = createRotatingLog({ dir: logsDir, maxFileBytes: 100 * 1024 * 1024, retentionDays: 30, echo: true }).child({ proc: 'server' });
+    log = withTerminal(createRotatingLog({ dir: logsDir, maxFileBytes: 100 * 1024 * 1024, retentionDays: 30 }), toStderr).child({ proc: 'server' });
   } catch (err) {
     // A data folder we cannot write still gets a server: /health then says why it is unhealthy.
     process.stderr.write(`cannot write logs in ${logsDir}: ${(err as Error).message}\n`);
-    log = createRotatingLog({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-logs-')), maxFileBytes: 1e8, retentionDays: 30, echo: true });
+    log = withTerminal(createRotatingLog({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-logs-')), maxFileBytes: 1e8, retentionDays: 30 }), toStderr);
   }
   // One writer per data folder: a running app, server or `bsc index` holds it (released at exit).
   const lock = acquireWriterLock(dataDir, 'server');

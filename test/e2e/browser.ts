@@ -48,7 +48,10 @@ export async function launchChromium(locale = 'en-US'): Promise<{ context: Brows
  * beforeAll failed part way.
  */
 export async function closeBrowserAndServer(browser: { close(): Promise<void> } | undefined, server: RunningServer | undefined): Promise<void> {
-  const trouble = server?.output().split('\n').filter((l) => /\[error\]|"status":5\d\d/.test(l)) ?? [];
+  // Errors reach the terminal; 5xx answers only the log file (the terminal shows no HTTP requests).
+  const logFile = server ? path.join(server.dataDir, 'logs', 'bsc.log') : '';
+  const logged = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+  const trouble = [...(server?.output() ?? '').split('\n').filter((l) => /\[error\]/.test(l)), ...logged.split('\n').filter((l) => /"status":5\d\d/.test(l))];
   if (trouble.length > 0) console.log(`server reported:\n${trouble.join('\n')}`);
   await browser?.close();
   await server?.stop();

@@ -53,8 +53,8 @@ export function createHostGuard(opts: HostGuardOptions): HostGuard {
     const own = opts.port();
     if (port === own && (LOOPBACK_NAMES.has(name) || name === bound)) return true;
     // Bound to every interface: an IP literal cannot be a rebinding (that needs a DNS name the
-    // attacker controls), so any address of ours with our port is fine.
-    if (port === own && WILDCARDS.has(bound) && isIpLiteral(name)) return true;
+    // attacker controls), so any address is fine, on any port (a container's port mapping).
+    if (WILDCARDS.has(bound) && isIpLiteral(name)) return true;
     return extra.some((e) => e.name === name && (!e.explicitPort || e.port === port));
   };
 

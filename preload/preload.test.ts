@@ -18,6 +18,11 @@ vi.mock('electron', () => ({
 }));
 
 describe('preload builds window.bsc from the contract', () => {
+  it('has no method name that is also a group ("status" beside "status.x" cannot both exist on window.bsc)', () => {
+    const groups = new Set(methodNames.filter((n) => n.includes('.')).map((n) => n.split('.')[0]));
+    expect(methodNames.filter((n) => !n.includes('.') && groups.has(n))).toEqual([]);
+  });
+
   it('exposes every method at its dotted path and an event subscription', async () => {
     await import('./index');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking a dynamic shape is the point of this test

@@ -53,8 +53,12 @@ export function productionPackages(projectDir = root) {
 /** A package electron-builder will rebuild for Electron (it has a node-gyp build). */
 const rebuiltNatively = (dir) => fs.existsSync(path.join(dir, 'binding.gyp'));
 
-/** Listed by `npm ls` as peers (i18next's, the Qdrant client's) but never loaded by the app. */
-const NOT_AT_RUNTIME = new Set(['typescript']);
+/**
+ * Production packages the app never loads: typescript (a peer of i18next and the Qdrant client)
+ * and cpu-features (an optional addon of ssh2, never built here: allowScripts), which
+ * electron-builder would otherwise try to compile for Electron.
+ */
+const NOT_AT_RUNTIME = new Set(['typescript', 'cpu-features']);
 
 export function stageApp({ projectDir = root, out = path.join(projectDir, 'out', 'app'), link = false, platform = process.platform } = {}) {
   const dist = path.join(projectDir, 'dist');

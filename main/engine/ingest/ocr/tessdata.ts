@@ -27,18 +27,31 @@ export function trainedDataFile(lang: string): string {
   return path.join(pkg, modelFolder, `${lang}.traineddata.gz`);
 }
 
+/** The per-user folder the data is gathered in: private (0700) and owned by us, or refused. */
+function privateFolder(root: string): string {
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  const st = fs.lstatSync(root);
+  // Another user could have made this folder first in a shared temp dir and planted models in it.
+  if (!st.isDirectory() || (typeof process.getuid === 'function' && st.uid !== process.getuid())) {
+    throw new BscError('INTERNAL', `OCR cannot use ${root}: it is not a private folder of this user.`);
+  }
+  return root;
+}
+
+const defaultRoot = (): string => path.join(os.tmpdir(), `agente-bsc-tessdata-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+
 /** A folder holding `<lang>.traineddata.gz` for every language asked for; reused across runs. */
-export function prepareLangPath(languages: readonly string[], root = path.join(os.tmpdir(), 'agente-bsc-tessdata')): string {
+export function prepareLangPath(languages: readonly string[], root = defaultRoot()): string {
   if (languages.length === 0) throw new BscError('BAD_INPUT', 'No OCR language is selected.');
-  fs.mkdirSync(root, { recursive: true });
+  privateFolder(root);
   for (const lang of languages) {
-    const source = trainedDataFile(lang);
+    const source = fs.readFileSync(trainedDataFile(lang));
     const target = path.join(root, `${lang}.traineddata.gz`);
-    const size = fs.statSync(source).size;
-    if (fs.existsSync(target) && fs.statSync(target).size === size) continue;
-    // Copy then rename: two importers starting together never read half a file.
+    // Byte-for-byte the package's file, or it is copied again (a few MB, once).
+    if (fs.existsSync(target) && source.equals(fs.readFileSync(target))) continue;
+    // Write then rename: two importers starting together never read half a file.
     const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    fs.copyFileSync(source, tmp);
+    fs.writeFileSync(tmp, source, { mode: 0o600 });
     fs.renameSync(tmp, target);
   }
   return root;

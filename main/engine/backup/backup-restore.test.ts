@@ -15,6 +15,7 @@ import { BscError } from '../errors';
 import { silentLog } from '../observability/log';
 import { LATEST_SCHEMA_VERSION, migrate } from '../db/migrate';
 import { createBackup } from './backup';
+import { extractBackup } from './extract';
 import { verifyBackup } from './verify';
 import { RESTORE_MARKER, restoreBackup, type RestoreEngine } from './restore';
 
@@ -133,7 +134,6 @@ describe('backup and restore round trip', () => {
     const listed = await a.call<{ backups: Array<{ path: string; verification: string; counts: unknown }> }>('backup.list');
     expect(listed.backups.map((b) => b.path)).toEqual([result.path]);
     expect(listed.backups[0]?.verification).toBe('ok');
-    // A person can open it: a plain gzip'd tar whose first entry is the manifest.
     const progress = a.events.filter((e) => e.name === 'onOperation' && e.payload.id === operation.id).map((e) => (e.payload as Operation).stage);
     expect(progress).toContain('copying database');
 
@@ -231,9 +231,9 @@ describe('backup and restore round trip', () => {
     expect(r.documents).toBe(0);
     const names: string[] = [];
     let settings = '';
+    // A person can open it: a plain tar whose first entry is the manifest.
     const extract = tar.extract();
-    const { createGunzip } = await import('node:zlib');
-    fs.createReadStream(out).pipe(createGunzip()).pipe(extract);
+    fs.createReadStream(out).pipe(extract);
     for await (const entry of extract) {
       names.push(entry.header.name);
       const chunks: Buffer[] = [];
@@ -301,17 +301,9 @@ describe('restore refuses and keeps the live data as it was', () => {
     addConversations(a.engine);
     // A real database of the current schema, as the archives' payload.
     const good = await createBackup(a.engine, { outPath: path.join(dir, 'good.bscbackup'), includeDocuments: false, includeEmbeddingCache: false });
-    const dbBytes = await (async () => {
-      const extract = tar.extract();
-      const { createGunzip } = await import('node:zlib');
-      fs.createReadStream(good.path).pipe(createGunzip()).pipe(extract);
-      for await (const entry of extract) {
-        const chunks: Buffer[] = [];
-        for await (const c of entry) chunks.push(c as Buffer);
-        if (entry.header.name === 'db/app.sqlite') return Buffer.concat(chunks);
-      }
-      throw new Error('no database in the archive');
-    })();
+    const unpacked = path.join(dir, 'good-unpacked');
+    await extractBackup(good.path, unpacked, { maxSchemaVersion: LATEST_SCHEMA_VERSION });
+    const dbBytes = fs.readFileSync(path.join(unpacked, 'db', 'app.sqlite'));
     const schema = (a.engine.database().pragma('user_version', { simple: true }) as number);
     const files = [{ name: 'db/app.sqlite', body: dbBytes }, { name: 'settings.json', body: Buffer.from('{}') }];
     const ok = (extra: Array<{ header: Record<string, unknown> & { name: string }; body?: Buffer }> = [], manifestFiles = files, v = schema) =>
@@ -324,7 +316,7 @@ describe('restore refuses and keeps the live data as it was', () => {
     const cases: Array<[string, Buffer, RegExp]> = [
       ['truncated', whole.subarray(0, Math.floor(whole.length / 2)), /truncated/],
       ['corrupted byte', (() => { const b = Buffer.from(whole); b[Math.floor(b.length / 2)]! ^= 0xff; return b; })(), /checksum mismatch|damaged/],
-      ['not a backup', Buffer.from('just some text, not an archive'), /not gzip-compressed/],
+      ['not a backup', Buffer.from('just some text, not an archive'), /neither a tar archive nor gzip-compressed/],
       ['newer schema', await ok([], files, schema + 1), /newer version of Agente BSC/],
       ['../ escape', await ok([{ header: { name: '../evil' }, body: Buffer.from('x') }]), /unsafe name/],
       ['absolute path', await ok([{ header: { name: path.join(dir, 'abs-evil') }, body: Buffer.from('x') }]), /absolute path/],
@@ -383,6 +375,25 @@ describe('restore refuses and keeps the live data as it was', () => {
     expect(failed.state).toBe('failed');
     expect(failed.error?.code).toBe('BACKUP_INVALID');
     expect(failed.error?.message).toMatch(/truncated/);
+  }, 120_000);
+
+  it('an archive made the old way (format 1: one tar.gz, nothing stored apart) still restores', async () => {
+    const a = startEngine(path.join(dir, 'data-a'));
+    await importSample(a.engine);
+    const made = await createBackup(a.engine, { outPath: path.join(dir, 'new-format.bscbackup') });
+    expect(made.path).toBeTruthy();
+    const unpacked = path.join(dir, 'unpacked');
+    const manifest = await extractBackup(made.path, unpacked, { maxSchemaVersion: LATEST_SCHEMA_VERSION });
+    const files = manifest.entries.map((e) => ({ name: e.name, body: fs.readFileSync(path.join(unpacked, ...e.name.split('/'))) }));
+    const oldWay = path.join(dir, 'old-format.bscbackup');
+    fs.writeFileSync(oldWay, await tarGz([{ header: { name: 'manifest.json' }, body: Buffer.from(JSON.stringify(MANIFEST(files, manifest.schemaVersion))) },
+      ...files.map((f) => ({ header: { name: f.name }, body: f.body }))]));
+    const b = startEngine(path.join(dir, 'data-b'));
+    const summary = await restoreBackup(b.engine, oldWay);
+    expect(summary.documentsRestored).toBe(true);
+    expect(b.engine.lib().repo.list().map((d) => d.id).sort()).toEqual(a.engine.lib().repo.list().map((d) => d.id).sort());
+    const hits = async (e: Engine) => (await e.search({ query: 'perspectiva financeira', k: 5 })).hits.map((h) => h.chunkId);
+    expect(await hits(b.engine)).toEqual(await hits(a.engine));
   }, 120_000);
 
   it('a failure after the swap puts the previous data back and says so', async () => {

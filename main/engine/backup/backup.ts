@@ -121,8 +121,8 @@ export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions
   try {
     const cacheBytes = includeEmbeddingCache ? fileSize(engine.paths.embeddingCache) : 0;
     const dbBytes = fileSize(engine.paths.database);
-    // One unit (bytes) across the stages, so the runner's ETA means something: copy, then 3 archive passes.
-    let estimate = dbBytes + cacheBytes + 3 * (dbBytes + cacheBytes);
+    // One unit (bytes) across the stages, so the runner's ETA means something: copy, then one archive pass.
+    let estimate = 2 * (dbBytes + cacheBytes);
     const report = (stage: string, done: number) => ctx.progress?.(stage, Math.min(done, estimate), estimate);
 
     const dbCopy = path.join(work, 'app.sqlite');
@@ -179,7 +179,7 @@ export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions
 
     const copiedBytes = dbBytes + cacheBytes;
     const archiveBytes = files.reduce((sum, f) => sum + fileSize(f.path), 0);
-    estimate = copiedBytes + 3 * archiveBytes;
+    estimate = copiedBytes + archiveBytes;
     const manifest: Omit<BackupManifest, 'entries'> = {
       format: BACKUP_FORMAT,
       formatVersion: BACKUP_FORMAT_VERSION,
@@ -198,7 +198,7 @@ export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions
       manifest,
       files,
       signal: ctx.signal,
-      onProgress: (p) => report(p.bytesDone <= archiveBytes ? 'hashing' : p.bytesDone <= 2 * archiveBytes ? 'writing archive' : 'verifying archive', copiedBytes + p.bytesDone),
+      onProgress: (p) => report('writing archive', copiedBytes + p.bytesDone),
     });
     // writeBackupArchive verified it before the rename: remember, so the list shows it as verified.
     recordVerification(backupStatePath(engine.paths.root), written.path, true);

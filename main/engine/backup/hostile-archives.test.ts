@@ -199,8 +199,8 @@ describe('damaged files', () => {
     await expectRefused(bad, /checksum mismatch|damaged/);
   });
 
-  it('random bytes are not a gzip file', async () => {
-    await expectRefused(deterministicBytes('noise', 5000), /not gzip-compressed/);
+  it('random bytes are neither a tar nor a gzip file', async () => {
+    await expectRefused(deterministicBytes('noise', 5000), /neither a tar archive nor gzip-compressed/);
   });
 
   it('a ZIP file is named as such', async () => {
@@ -208,9 +208,9 @@ describe('damaged files', () => {
     await expectRefused(zip, /ZIP archive/);
   });
 
-  it('an uncompressed tar is not a .bscbackup', async () => {
+  it('an uncompressed tar with a format-1 manifest (format 1 is always a tar.gz)', async () => {
     const files = goodFiles();
-    await expectRefused(await tarOf([manifestEntry(manifestFor(files)), ...fileEntries(files)]), /not gzip-compressed/);
+    await expectRefused(await tarOf([manifestEntry(manifestFor(files)), ...fileEntries(files)]), /format-1 backup must be gzip-compressed/);
   });
 
   it('gzip of something that is not a tar', async () => {
@@ -250,8 +250,8 @@ describe('manifests we cannot trust or cannot read', () => {
   it('a backup in a newer archive format', async () => {
     const files = goodFiles();
     await expectRefused(
-      await archiveOf([manifestEntry({ ...manifestFor(files), formatVersion: 2 }), ...fileEntries(files)]),
-      /format version 2 was made by a newer version of Agente BSC/,
+      await archiveOf([manifestEntry({ ...manifestFor(files), formatVersion: 3 }), ...fileEntries(files)]),
+      /format version 3 was made by a newer version of Agente BSC/,
     );
   });
 

@@ -6,7 +6,13 @@ export const MANIFEST_ENTRY = 'manifest.json';
 /** The application database: every backup has one, and verify opens it. */
 export const DATABASE_ENTRY = 'db/app.sqlite';
 export const BACKUP_FORMAT = 'agente-bsc-backup';
-export const BACKUP_FORMAT_VERSION = 1;
+/**
+ * 2: an uncompressed tar; SQLite files inside are gzip-compressed entries (`stored`), everything
+ * else (PDFs, DOCX, images: compressed already) is stored as is. 1: the whole tar gzip-compressed.
+ * Both are read; 2 is written.
+ */
+export const BACKUP_FORMAT_VERSION = 2;
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const BACKUP_EXTENSION = '.bscbackup';
 /** A manifest this large would list millions of entries: anything bigger is hostile. */
 export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -15,14 +21,17 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
 
 export const BackupEntry = z.object({
   name: z.string(),
+  /** Size and sha256 of the file itself (after decompression when stored compressed). */
   bytes: z.number().int().nonnegative(),
   sha256: sha256Hex,
+  /** How the entry is held in the archive when not as is (format 2): its encoding and size there. */
+  stored: z.object({ encoding: z.literal('gzip'), bytes: z.number().int().nonnegative() }).optional(),
 });
 export type BackupEntry = z.infer<typeof BackupEntry>;
 
 export const BackupManifest = z.object({
   format: z.literal(BACKUP_FORMAT),
-  formatVersion: z.literal(BACKUP_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   appVersion: z.string().min(1),
   schemaVersion: z.number().int().nonnegative(),
   createdAt: z.iso.datetime({ offset: true }),
@@ -91,7 +100,7 @@ export function parseManifest(text: string): ManifestReading {
   if (typeof json !== 'object' || json === null) return { ok: false, problem: 'manifest.json is not an object' };
   const head = json as { format?: unknown; formatVersion?: unknown };
   if (head.format !== BACKUP_FORMAT) return { ok: false, problem: 'manifest.json is not an Agente BSC backup manifest' };
-  if (head.formatVersion !== BACKUP_FORMAT_VERSION) {
+  if (typeof head.formatVersion !== 'number' || !READABLE_FORMAT_VERSIONS.includes(head.formatVersion)) {
     const newer = typeof head.formatVersion === 'number' && head.formatVersion > BACKUP_FORMAT_VERSION;
     return {
       ok: false,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import type { BackupEntry } from '../../../preload/contract';
@@ -71,7 +72,8 @@ const LIST_MANIFEST_LIMIT = 8 * 1024 * 1024;
 /** The manifest at the head of a .bscbackup, or null when the file does not start with a valid one. */
 export async function readBackupManifest(file: string): Promise<BackupManifest | null> {
   const source = fs.createReadStream(file);
-  const gunzip = createGunzip();
+  // Format 1 is a tar.gz, format 2 a plain tar.
+  const gunzip = (await startsWithGzipMagic(file)) ? createGunzip() : new PassThrough();
   const extract = tar.extract();
   source.on('error', (err) => extract.destroy(err));
   gunzip.on('error', (err) => extract.destroy(err));
@@ -91,6 +93,21 @@ export async function readBackupManifest(file: string): Promise<BackupManifest |
     source.destroy();
     gunzip.destroy();
     extract.destroy();
+  }
+}
+
+async function startsWithGzipMagic(file: string): Promise<boolean> {
+  try {
+    const fh = await fs.promises.open(file, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      await fh.read(head, 0, 2, 0);
+      return head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import tar from 'tar-stream';
@@ -47,7 +47,7 @@ const CHECKS = ['archive', 'manifest', 'schema version', 'entry names', 'entry t
 type CheckName = (typeof CHECKS)[number];
 
 const SUCCESS: Record<CheckName, string> = {
-  archive: 'gzip and tar read to the end',
+  archive: 'tar (and gzip) read to the end',
   manifest: `${MANIFEST_ENTRY} is the first entry and valid`,
   'schema version': 'database schema is one this version can read',
   'entry names': 'every entry name is a safe relative path',
@@ -156,16 +156,19 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
   throwIfAborted(signal);
 
   let fileSize: number;
+  let gzipped = false;
   try {
     fileSize = (await stat(file)).size;
     const magic = await readMagic(file);
-    if (magic[0] !== 0x1f || magic[1] !== 0x8b) {
+    gzipped = magic[0] === 0x1f && magic[1] === 0x8b;
+    const plainTar = magic.subarray(257, 262).toString('latin1') === 'ustar';
+    if (!gzipped && !plainTar) {
       const zip = magic[0] === 0x50 && magic[1] === 0x4b;
       findings.add(
         'archive',
         zip
-          ? 'the file is a ZIP archive, not an Agente BSC backup (a .bscbackup is a gzip-compressed tar)'
-          : 'the file is not gzip-compressed: it is not an Agente BSC backup',
+          ? 'the file is a ZIP archive, not an Agente BSC backup (a .bscbackup is a tar archive)'
+          : 'the file is neither a tar archive nor gzip-compressed: it is not an Agente BSC backup',
         true,
       );
     }
@@ -180,8 +183,9 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
   let currentEntry = MANIFEST_ENTRY;
   let bytesDone = 0;
 
-  const source = createReadStream(file);
-  const gunzip = createGunzip();
+  const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  // Format 1 is a tar.gz; format 2 a plain tar whose SQLite entries are gzip-compressed one by one.
+  const gunzip = gzipped ? createGunzip() : new PassThrough();
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       walk.inflatedBytes += chunk.length;
@@ -214,8 +218,10 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
         const manifest = await readManifestEntry(entry, findings);
         walk.manifest = manifest;
         for (const e of manifest.entries) listed.set(e.name, e);
+        const containerProblem = containerMismatch(manifest, gzipped);
+        if (containerProblem) findings.add('archive', containerProblem, true);
         inflationCap = 512 + roundUp512(header.size ?? 0) + TAR_OVERHEAD_TOTAL;
-        for (const e of manifest.entries) inflationCap += roundUp512(e.bytes) + TAR_OVERHEAD_PER_ENTRY;
+        for (const e of manifest.entries) inflationCap += roundUp512(e.stored?.bytes ?? e.bytes) + TAR_OVERHEAD_PER_ENTRY;
         const sizeProblem = await declaredSizeProblem(manifest, fileSize, opts.writes);
         if (sizeProblem) findings.add('entries', sizeProblem, true);
         if (manifest.schemaVersion > opts.maxSchemaVersion) {
@@ -258,18 +264,19 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
       }
       seen.add(name);
       const size = header.size ?? 0;
-      if (size !== declared.bytes) {
+      const storedBytes = declared.stored?.bytes ?? declared.bytes;
+      if (size !== storedBytes) {
         findings.add(
           'entries',
-          `entry ${label}: the archive holds ${size} bytes but the manifest declares ${declared.bytes}` +
-            (size > declared.bytes ? ' (refusing to read past the declared size)' : ''),
-          size > declared.bytes,
+          `entry ${label}: the archive holds ${size} bytes but the manifest declares ${storedBytes}` +
+            (size > storedBytes ? ' (refusing to read past the declared size)' : ''),
+          size > storedBytes,
         );
         await drain(entry);
         continue;
       }
       const target = await opts.targetFor(name);
-      const copied = await copyEntry(entry, declared.bytes, target, findings, label);
+      const copied = await copyEntry(declared.stored ? inflated(entry, declared.bytes) : entry, declared.bytes, target, findings, label);
       if (target) walk.written.set(name, target);
       if (copied.sha256 !== declared.sha256) findings.add('checksums', `entry ${label}: checksum mismatch`);
       else walk.intact.add(name);
@@ -300,11 +307,48 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
   return walk;
 }
 
+/** A format-2 manifest in a plain tar, a format-1 one in a tar.gz: anything else was tampered with. */
+function containerMismatch(manifest: BackupManifest, gzipped: boolean): string | null {
+  if (manifest.formatVersion === 1 && !gzipped) return 'a format-1 backup must be gzip-compressed, and this tar is not';
+  if (manifest.formatVersion === 2 && gzipped) return 'a format-2 backup is a plain tar, and this one is gzip-compressed';
+  if (manifest.formatVersion === 1 && manifest.entries.some((e) => e.stored)) return 'a format-1 manifest cannot list compressed entries';
+  return null;
+}
+
+/**
+ * A gzip-compressed entry's bytes, decompressed, cut off one byte past what the manifest declares
+ * (copyEntry then refuses it): a small entry cannot inflate into a large file.
+ */
+async function* inflated(entry: TarEntry, declaredBytes: number): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip();
+  const feed = (async () => {
+    try {
+      for await (const chunk of entry) if (!gunzip.write(chunk as Buffer)) await new Promise((r) => gunzip.once('drain', r));
+      gunzip.end();
+    } catch (err) {
+      gunzip.destroy(err as Error);
+    }
+  })();
+  let out = 0;
+  try {
+    for await (const chunk of gunzip) {
+      const buf = chunk as Buffer;
+      out += buf.length;
+      yield out > declaredBytes ? buf.subarray(0, buf.length - (out - declaredBytes - 1)) : buf;
+      if (out > declaredBytes) break;
+    }
+  } finally {
+    gunzip.destroy();
+    await drain(entry).catch(() => undefined);
+    await feed;
+  }
+}
+
 async function readMagic(file: string): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    const buf = Buffer.alloc(263);
+    const { bytesRead } = await fh.read(buf, 0, 263, 0);
     return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
@@ -327,7 +371,7 @@ async function readManifestEntry(entry: TarEntry, findings: Findings): Promise<B
 }
 
 async function copyEntry(
-  entry: TarEntry,
+  entry: AsyncIterable<unknown>,
   limit: number,
   target: string | null,
   findings: Findings,

@@ -3,7 +3,6 @@ import { migration0001 } from './migrations/0001-initial';
 import { migration0002 } from './migrations/0002-import-jobs-and-perspectives';
 import { migration0003 } from './migrations/0003-operations';
 import { migration0004 } from './migrations/0004-answer-cache-corpus-version';
-import { migration0006 } from './migrations/0006-ocr-pages-and-chunk-roles';
 import { migration0005 } from './migrations/0005-chunk-filters';
 import { migration0007 } from './migrations/0007-watched-folders';
 import { migration0006 } from './migrations/0006-ocr-pages-and-chunk-roles';
@@ -18,7 +17,7 @@ export interface Migration {
 
 /** Every migration, in order. A new schema change is a new numbered file appended here. */
 // Sorted by version: helpers append in any order, the database must see them in sequence.
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0006, migration0005, migration0007, migration0006, migration0008, migration0009]
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0007, migration0006, migration0008, migration0009]
   .sort((a, b) => a.version - b.version);
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
 

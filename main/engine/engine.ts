@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import type { EngineEvent, ImportJob, ImportSource, Settings, SettingsPatch, Status } from '../../preload/contract';
 import { type ChatRuntimeDeps, createChatRuntime } from './agents/chat-runtime';
-import { createBackup } from './backup/backup';
-import { recoverInterruptedRestore, restoreBackup } from './backup/restore';
+import { recoverInterruptedRestore } from './backup/restore';
+import { type BackupService, type RestoreFailpoints, type RestoreService, createBackupService, createRestoreService } from './backup/service';
 import { createDatabaseService } from './db/database-service';
 import type { AppDatabase } from './db/open';
 import type { EmitEvent, MethodHandlers } from './dispatch';
@@ -26,10 +26,10 @@ import { sampleLibraryDir as bundledSampleLibraryDir, resourcesDir } from './res
 import { createSearchService } from './retrieval/search-service';
 import type { EngineServices, Lifecycle } from './services';
 import { type DataPaths, dataPaths } from './settings/data-dir';
-import { createProviderKeys } from './settings/provider-keys';
+import { createProviderKeys, keepCurrentEndpoints } from './settings/provider-keys';
 import { type SecretStore, fileSecretStore, secretsFileIn } from './settings/secrets';
 import { loadSettingsFile } from './settings/settings-file';
-import { createSettingsService } from './settings/settings-service';
+import { type SettingsService, createSettingsService } from './settings/settings-service';
 import { StoreRuntime } from './vectorstore/store-runtime';
 import type { VectorStore } from './vectorstore/port';
 import { type BackupHandlerDeps, backupHandlers } from './handlers/backup-handlers';
@@ -62,11 +62,15 @@ export interface EngineOptions {
   cohereBaseUrl?: string | null;
   /** Integrity check schedule (tests turn it off or speed it up). */
   integrityEveryMs?: number;
+  /** Crash tests' hooks into the restore's swap; never set in production. */
+  failpoints?: { restore?: RestoreFailpoints };
 }
 
 /** Everything the root builds beyond the contract's services: provider health for Status. */
 export interface RootServices extends EngineServices {
   health: ProviderHealth;
+  backups: BackupService;
+  restores: RestoreService;
 }
 
 /**
@@ -148,9 +152,10 @@ export function composeEngine(opts: EngineOptions): { services: RootServices; cl
     integrityEveryMs: opts.integrityEveryMs,
   });
   lifecycle.onClose(() => status.close());
+  const { backups, restores } = backupServicesOf({ paths, database, settings, embeddings, stores, library, events, log }, opts.failpoints?.restore);
 
   database.open();
-  const services: RootServices = { paths, log, events, settings, keys, database, embeddings, stores, library, search, operations, chat, status, lifecycle, health };
+  const services: RootServices = { paths, log, events, settings, keys, database, embeddings, stores, library, search, operations, chat, status, lifecycle, health, backups, restores };
   return {
     services,
     close() {
@@ -173,6 +178,36 @@ export function chatDepsOf(s: Pick<EngineServices, 'database' | 'settings' | 'ke
     libraryLangs: () => s.library.open().repo.languages(), corpusVersion: () => s.library.corpusVersion(),
     events: s.events, log: s.log,
   };
+}
+
+/** Backups and restores over the library's services. */
+function backupServicesOf(
+  s: Pick<EngineServices, 'paths' | 'database' | 'settings' | 'embeddings' | 'stores' | 'library' | 'events' | 'log'>,
+  failpoints: RestoreFailpoints | undefined,
+): { backups: BackupService; restores: RestoreService } {
+  const deps = { paths: s.paths, database: () => s.database.get(), settings: s.settings.current, embedder: () => s.embeddings.current(), stores: () => s.stores, log: s.log };
+  const backups = createBackupService(deps);
+  const restores = createRestoreService({
+    ...deps,
+    backups,
+    quiesce: async () => {
+      const reopen = await s.database.quiesce();
+      return () => { reopen(); s.library.open(); };
+    },
+    // A backup never moves the keys to other addresses: the current endpoints stay, the difference is reported.
+    applySettings: (restored) => applyRestoredSettings(s.settings, restored, s.log),
+    events: { restored: () => s.events.send({ name: 'onLibraryChanged', payload: { corpusVersion: s.library.corpusVersion(), reason: 'restored' } }) },
+    ...(failpoints ? { failpoints } : {}),
+  });
+  return { backups, restores };
+}
+
+/** The restored settings in force, with today's provider endpoints kept; returns the differences as notes for the restore's result. */
+function applyRestoredSettings(settings: SettingsService, restored: Settings, log: Logger): string[] {
+  const { settings: kept, differences } = keepCurrentEndpoints(settings.current(), restored);
+  settings.update(kept);
+  if (differences.length) log.warn('restore kept the current provider endpoints', { differences });
+  return differences.map((d) => `The backup's ${d.setting} (${d.restored ?? 'none'}) was not applied; it stays ${d.current ?? 'none'}. Change it in Settings if you want it (keys must then be entered again).`);
 }
 
 /** Whether the chat provider answered: from each finished answer (cached ones called nobody). */
@@ -239,30 +274,9 @@ export class Engine {
   close(): void { this.closeAll(); }
 }
 
-/** The old backup/restore entry points over the services (until backup/service.ts factories are wired). */
-function engineView(s: RootServices) {
-  return {
-    paths: s.paths, log: s.log,
-    database: () => s.database.get(),
-    currentSettings: () => s.settings.current(),
-    embedder: () => s.embeddings.current(),
-    stores: () => s.stores,
-    quiesce: () => s.database.quiesce(),
-    lib: () => s.library.open(),
-    send: (e: EngineEvent) => s.events.send(e),
-    updateSettings: (p: SettingsPatch) => s.settings.update(p),
-  };
-}
-
-/** What the backup handlers use: the services plus backup and restore over them. */
+/** What the backup handlers use: the services, the backup and restore services built on them. */
 export function backupDepsOf(s: RootServices): BackupHandlerDeps {
-  const view = engineView(s);
-  const backups = {
-    folder: () => s.settings.current().backup.folder ?? s.paths.backups,
-    create: (o: Parameters<typeof createBackup>[1], ctx: Parameters<typeof createBackup>[2]) => createBackup(view as never, o, ctx),
-  };
-  const restores = { restore: (file: string, ctx: Parameters<typeof restoreBackup>[2]) => restoreBackup(view as never, file, ctx) };
-  return { ...s, backups, restores };
+  return { ...s, backups: s.backups, restores: s.restores };
 }
 
 /** The contract's methods, bound to the services each area uses: each area's handlers in handlers/. */

@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../../preload/contract';
-import type { BackupOptions, ProgressContext } from '../backup/backup';
-import { backupStatePath, recordVerification } from '../backup/backup-state';
+import type { ProgressContext } from '../backup/backup';
+import { backupStatePath } from '../backup/backup-state';
 import { RESTORE_MARKER } from '../backup/restore';
 import { listBackupFiles, pruneScheduledBackups } from '../backup/retention';
 import { sweepStalePartials } from '../backup/retention';
 import { observeSchedule, scheduleWarning, startBackupScheduler, type BackupScheduler } from '../backup/schedule';
-import { verifyBackup } from '../backup/verify';
-import { LATEST_SCHEMA_VERSION } from '../db/migrate';
+import type { BackupService, RestoreService } from '../backup/service';
 import type { MethodHandlers } from '../dispatch';
 import { errorShape } from '../dispatch';
 import { BscError } from '../errors';
@@ -26,21 +25,9 @@ export interface BackupHandlerOptions {
   schedulerIntervalMs?: number;
 }
 
-/** Writing archives (STORE's backup service). */
-export interface BackupCapability {
-  /** The configured backup folder, or <data>/backups. */
-  folder(): string;
-  create(opts: BackupOptions, ctx: ProgressContext): Promise<{ path: string }>;
-}
-
-/** Replacing the library with an archive's (STORE's restore service). */
-export interface RestoreCapability {
-  restore(file: string, ctx: ProgressContext): Promise<unknown>;
-}
-
 export type BackupHandlerDeps = Pick<EngineServices, 'paths' | 'log' | 'settings' | 'operations' | 'events' | 'database' | 'lifecycle'> & {
-  backups: BackupCapability;
-  restores: RestoreCapability;
+  backups: BackupService;
+  restores: RestoreService;
 };
 
 /** The scheduler of the last services given to backupHandlers (tests drive its tick). */
@@ -121,11 +108,7 @@ export function backupHandlers(deps: BackupHandlerDeps, opts: BackupHandlerOptio
     'backup.verify': (input) => {
       const { file } = archivePath(input);
       const operation = operations.runner().start('verify', async (ctx) => {
-        const report = await verifyBackup(file, {
-          maxSchemaVersion: LATEST_SCHEMA_VERSION, signal: ctx.signal, tempDir: paths.root,
-          onProgress: (p) => ctx.progress('verifying', p.bytesDone, p.bytesTotal),
-        });
-        recordVerification(stateFile, file, report.ok);
+        const report = await backups.verify(file, ctx);
         return { path: file, ok: report.ok, problems: report.problems, checks: report.checks, manifest: report.manifest };
       });
       return { operation };

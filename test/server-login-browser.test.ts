@@ -43,3 +43,37 @@ describe.skipIf(!canRun)('the login page in Chromium (server with a password)', 
     expect(browser.consoleErrors.filter((e) => !/401|Unauthorized/i.test(e))).toEqual([]);
   });
 });
+
+describe.skipIf(!canRun)('the launch token in Chromium (loopback, no password)', () => {
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  beforeAll(async () => {
+    // The browser first: it must not have opened the printed link (launchChromium opens running servers' links).
+    browser = await launchChromium('en-US');
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  it('asks a browser without the link for the token, then opens the app; the link itself lands on the clean URL', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/status`);
+    await page.getByTestId('login-intro').filter({ hasText: 'token=' }).waitFor();
+    await page.getByTestId('login-password').fill('not-the-token');
+    await page.getByTestId('login-submit').click();
+    expect(await page.getByTestId('login-error').textContent()).toBe('Wrong password.');
+    await page.getByTestId('login-password').fill(server.token!);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('health-summary').waitFor();
+    const cookies = await browser.context.cookies(server.url);
+    expect(cookies.find((c) => c.name.startsWith('bsc_launch_'))).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    await browser.context.clearCookies();
+    await page.goto(server.launchUrl);
+    expect(page.url()).toBe(`${server.url}/`);
+    await page.getByTestId('nav-status').click();
+    await page.getByTestId('health-summary').waitFor();
+  });
+});

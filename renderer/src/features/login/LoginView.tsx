@@ -1,12 +1,14 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { logIn } from './session';
+import { fetchSession, logIn } from './session';
 
 export function LoginView({ onLoggedIn }: { onLoggedIn: () => void }) {
   const { t } = useTranslation('login');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [tokenMode, setTokenMode] = useState(false);
+  useEffect(() => { void fetchSession().then((s) => setTokenMode(s.mode === 'token')); }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -26,10 +28,10 @@ export function LoginView({ onLoggedIn }: { onLoggedIn: () => void }) {
   return (
     <main className="login-page">
       <form className="login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
-        <h1 id="login-title">{t('title')}</h1>
-        <p className="muted">{t('intro')}</p>
+        <h1 id="login-title">{t(tokenMode ? 'tokenTitle' : 'title')}</h1>
+        <p className="muted" data-testid="login-intro">{t(tokenMode ? 'tokenIntro' : 'intro')}</p>
         <label className="login-field">
-          <span>{t('password')}</span>
+          <span>{t(tokenMode ? 'token' : 'password')}</span>
           <input
             type="password" autoComplete="current-password" autoFocus required value={password}
             onChange={(e) => setPassword(e.target.value)} data-testid="login-password" aria-invalid={error ? true : undefined}

@@ -3,10 +3,11 @@
 
 export type LoginResult = { ok: true } | { ok: false; reason: 'wrong' | 'rate' | 'network' | 'other'; retryAfterSeconds?: number; message?: string };
 
-export async function fetchSession(): Promise<{ required: boolean; authenticated: boolean }> {
+/** mode 'token': no password, the launch token printed by the server stands in for it. */
+export async function fetchSession(): Promise<{ required: boolean; authenticated: boolean; mode?: 'token' }> {
   try {
     const res = await fetch('/auth/session', { credentials: 'same-origin' });
-    const body = (await res.json()) as { ok: boolean; value?: { required: boolean; authenticated: boolean } };
+    const body = (await res.json()) as { ok: boolean; value?: { required: boolean; authenticated: boolean; mode?: 'token' } };
     return body.value ?? { required: false, authenticated: true };
   } catch {
     // No server-mode auth here (or unreachable): let the app show its own connection errors.

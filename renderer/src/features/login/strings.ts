@@ -1,4 +1,4 @@
-// Login page strings (namespace "login"), for the server mode with a password.
+// Login page strings (namespace "login"), for the server mode with a password or a launch token.
 export const loginStrings = {
   en: {
     title: 'Log in to Agente BSC',
@@ -11,6 +11,9 @@ export const loginStrings = {
     unreachable: 'Cannot reach the server: {{message}}',
     failed: 'Login failed: {{message}}',
     logout: 'Log out',
+    tokenTitle: 'Open Agente BSC with its link',
+    tokenIntro: 'This browser has not opened the link printed in the terminal where Agente BSC started. Open that link, or paste the token from it (the part after token=) here.',
+    token: 'Token',
   },
   'pt-BR': {
     title: 'Entrar no Agente BSC',
@@ -23,5 +26,8 @@ export const loginStrings = {
     unreachable: 'Não foi possível falar com o servidor: {{message}}',
     failed: 'Falha ao entrar: {{message}}',
     logout: 'Sair',
+    tokenTitle: 'Abra o Agente BSC pelo link',
+    tokenIntro: 'Este navegador ainda não abriu o link mostrado no terminal onde o Agente BSC foi iniciado. Abra esse link ou cole aqui o token dele (o que vem depois de token=).',
+    token: 'Token',
   },
 } as const;

@@ -78,7 +78,7 @@ describe('desktop secrets (safeStorage)', () => {
     const reply = await secrets.set({ name: 'anthropicApiKey', value: ` ${KEY} ` }, status);
     expect(reply).toEqual({ ok: true, value: { storage: 'safeStorage' } });
     expect(status).toHaveBeenCalledTimes(1);
-    expect(sent.at(-1)).toEqual({ type: 'secrets', values: { anthropicApiKey: KEY } });
+    expect(sent.at(-1)).toEqual({ type: 'secrets', values: { anthropicApiKey: KEY }, entered: 'anthropicApiKey' });
 
     const onDisk = fs.readFileSync(file, 'utf8');
     expect(onDisk).not.toContain(KEY);
@@ -88,7 +88,7 @@ describe('desktop secrets (safeStorage)', () => {
     expect(log.lines.join('\n')).not.toContain(KEY);
 
     await secrets.set({ name: 'anthropicApiKey', value: null }, status);
-    expect(sent.at(-1)).toEqual({ type: 'secrets', values: {} });
+    expect(sent.at(-1)).toEqual({ type: 'secrets', values: {}, entered: 'anthropicApiKey' });
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).secrets).toEqual({});
   });
 

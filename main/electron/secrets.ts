@@ -140,7 +140,8 @@ export async function loadDesktopSecrets(opts: { file: string; safeStorage: Safe
         return { ok: false, error: errorShape(err instanceof BscError ? err : new BscError('PROVIDER_AUTH', `The key could not be saved: ${(err as Error).message}`)) };
       }
       log.info('provider key changed', { secret: name, action: value === null ? 'removed' : 'stored', storage: 'safeStorage' });
-      if (current) push(current);
+      // `entered`: the engine binds this key to the endpoints the settings use now (keys bound to endpoints, 13.3).
+      if (current) current.send({ type: 'secrets', values: { ...values }, entered: name });
       return status();
     },
   };

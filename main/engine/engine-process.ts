@@ -21,6 +21,8 @@ function parentChannel(): ParentChannel {
   };
 }
 
+// Every file and folder the engine makes (library, caches, originals, logs) is the user's alone: 0600/0700.
+process.umask(0o077);
 const dataDir = process.env.BSC_DATA_DIR;
 if (!dataDir) throw new Error('BSC_DATA_DIR is required');
 const channel = parentChannel();

@@ -2,7 +2,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPathPolicy } from './path-policy';
+import { z } from 'zod';
+import { methods } from '../../preload/contract';
+import { METHODS_WITH_PATHS, createPathPolicy } from './path-policy';
+
+/** Property names anywhere in a method's input schema that name a file or folder. */
+function pathFieldsOf(schema: z.ZodType): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'properties') for (const p of Object.keys(x as object)) if (/^(path|folder|dir)$|Path$|Dir$/.test(p)) found.add(p);
+      walk(x);
+    }
+  };
+  walk(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }));
+  return [...found];
+}
 
 describe('server path policy (issue 13.2)', () => {
   let dir: string;
@@ -54,6 +70,12 @@ describe('server path policy (issue 13.2)', () => {
     expect((await policy([], roots.outside).check('backup.create', {})).ok).toBe(false);
     expect((await policy([], roots.backups).check('backup.create', {})).ok).toBe(true);
     expect((await policy([], null).check('backup.create', undefined)).ok).toBe(true);
+  });
+
+  it('covers every contract method whose input names a file or folder', () => {
+    const withPaths = Object.entries(methods).filter(([, m]) => pathFieldsOf(m.input as z.ZodType).length > 0).map(([name]) => name);
+    expect(withPaths.length).toBeGreaterThanOrEqual(5);
+    expect(withPaths.filter((name) => !METHODS_WITH_PATHS.includes(name as never))).toEqual([]);
   });
 
   it('refuses settings that would point the backup folder or a local model outside the roots', async () => {

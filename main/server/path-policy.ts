@@ -18,6 +18,9 @@ export type PolicyDecision = { ok: true; input: unknown } | { ok: false; error: 
 
 type Kind = 'import' | 'backup';
 
+/** The methods whose inputs carry server paths; a test fails when the contract grows another. */
+export const METHODS_WITH_PATHS: readonly MethodName[] = ['library.import', 'watch.add', 'backup.create', 'backup.verify', 'backup.restore', 'settings.set'];
+
 /** The real path of `p`, following symlinks as far as the path exists (a new file's folder). */
 function realPathOf(p: string): string {
   const missing: string[] = [];

@@ -229,7 +229,7 @@ describe('no provider key leaks anywhere', () => {
         x.on('entry', (header, stream, next) => {
           names.push(header.name);
           const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('data', (c: unknown) => { chunks.push(c as Buffer); });
           stream.on('end', () => {
             const body = Buffer.concat(chunks);
             const plain = isGzip(body) ? gunzipSync(body) : body;

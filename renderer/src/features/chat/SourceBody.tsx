@@ -18,7 +18,7 @@ export function SourceBody({ loaded, source, excerpt }: Props) {
   const plain = <PlainPage page={loaded.page} chunkId={source.chunkId} chunkText={loaded.chunkText} excerpt={excerpt} />;
 
   if (format === 'pdf' && !pdfProblem) {
-    return <PdfViewer documentId={loaded.document.id} initialPage={source.pageStart} excerpt={excerpt} onUnavailable={setPdfProblem} />;
+    return <PdfViewer documentId={loaded.document.id} initialPage={source.pageStart} excerptEndPage={Math.max(source.pageStart, source.pageEnd)} excerpt={excerpt} onUnavailable={setPdfProblem} />;
   }
   if (format === 'pdf') {
     return <><p className="notice" data-testid="viewer-fallback">{t('failed', { message: pdfProblem })}</p>{plain}</>;

@@ -32,6 +32,9 @@ export function PdfPage({ pdf, pageNo, scale, excerpt, onRendered, onError }: Pr
   useEffect(() => {
     let cancelled = false;
     const cancels: Array<() => void> = [];
+    // The previous page's text and marks go at once, so nothing stale is read (or seen) as this page's.
+    layer.current?.replaceChildren();
+    box.current?.setAttribute('data-state', 'rendering');
     void (async () => {
       const [pdfjs, page] = await Promise.all([loadPdfJs(), pdf.getPage(pageNo)]);
       const c = canvas.current;
@@ -47,13 +50,13 @@ export function PdfPage({ pdf, pageNo, scale, excerpt, onRendered, onError }: Pr
       b.style.setProperty('--total-scale-factor', String(viewport.scale));
       const draw = page.render({ canvas: c, viewport, transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0] });
       cancels.push(() => draw.cancel());
-      l.replaceChildren();
       const textLayer = new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: l, viewport });
       cancels.push(() => textLayer.cancel());
       await Promise.all([draw.promise, textLayer.render()]);
       if (cancelled) return;
       const found = excerpt ? matchExcerpt(textLayer.textContentItemsStr, excerpt) : null;
       const firstMark = found ? markRanges(textLayer.textDivs, found.ranges) : null;
+      b.setAttribute('data-state', 'rendered');
       callbacks.current.onRendered({ excerpt: found ? (found.whole ? 'whole' : 'part') : 'none', firstMark, text: textLayer.textContentItemsStr.join(' ') });
     })().catch((err: unknown) => {
       const name = (err as { name?: string } | null)?.name;

@@ -12,6 +12,8 @@ type Props = {
   initialPage: number;
   /** The text to mark on the page (the cited excerpt). */
   excerpt: string | null;
+  /** The last physical page the excerpt runs onto (a sentence over a page break). */
+  excerptEndPage?: number;
   /** The PDF cannot be shown (missing, too large, damaged): the caller shows the extracted text instead. */
   onUnavailable: (message: string) => void;
 };
@@ -22,7 +24,7 @@ const MIN_SCALE = 0.3;
 const MAX_SCALE = 4;
 
 /** The cited PDF page rendered by pdf.js, with the excerpt marked, page navigation, zoom and "Open the original". */
-export function PdfViewer({ documentId, initialPage, excerpt, onUnavailable }: Props) {
+export function PdfViewer({ documentId, initialPage, excerpt, excerptEndPage = initialPage, onUnavailable }: Props) {
   const { t } = useTranslation('viewer');
   const [doc, setDoc] = useState<OpenPdf | null>(null);
   const [pageNo, setPageNo] = useState(initialPage);
@@ -97,7 +99,9 @@ export function PdfViewer({ documentId, initialPage, excerpt, onUnavailable }: P
         />
       )}
       {openError && <p role="alert" className="alert">{t('openFailed', { message: openError })}</p>}
-      {rendered && <ExcerptStatus rendered={rendered} hasExcerpt={excerpt !== null} />}
+      {rendered && excerpt !== null && (
+        <ExcerptStatus rendered={rendered} continues={page < excerptEndPage ? 'next' : page > initialPage ? 'previous' : null} onGo={(n) => { setRendered(null); setPageNo(page + n); }} />
+      )}
       <div className="pdf-scroll" ref={scroller} tabIndex={0} aria-label={label ? t('printed', { label }) : t('physical', { n: page, total: pageCount })}>
         {doc && scale !== null && (
           <PdfPage pdf={doc.pdf} pageNo={page} scale={scale} excerpt={excerpt} onRendered={onRendered} onError={(m) => unavailable.current(m)} />
@@ -108,10 +112,18 @@ export function PdfViewer({ documentId, initialPage, excerpt, onUnavailable }: P
   );
 }
 
-function ExcerptStatus({ rendered, hasExcerpt }: { rendered: PageRendered; hasExcerpt: boolean }) {
+function ExcerptStatus({ rendered, continues, onGo }: { rendered: PageRendered; continues: 'next' | 'previous' | null; onGo: (step: 1 | -1) => void }) {
   const { t } = useTranslation('viewer');
-  if (!hasExcerpt) return null;
   if (!rendered.text.trim()) return <p className="notice viewer-status">{t('noTextLayer')}</p>;
-  const key = rendered.excerpt === 'whole' ? 'excerptHere' : rendered.excerpt === 'part' ? 'excerptPart' : 'excerptNotHere';
-  return <p className={rendered.excerpt === 'none' ? 'muted viewer-status' : 'viewer-status'} role="status" data-testid="viewer-excerpt-status" data-state={rendered.excerpt}>{t(key)}</p>;
+  const key = rendered.excerpt === 'whole' ? 'excerptHere' : rendered.excerpt === 'none' ? 'excerptNotHere' : continues === 'next' ? 'excerptContinues' : continues === 'previous' ? 'excerptBegan' : 'excerptPart';
+  return (
+    <p className={rendered.excerpt === 'none' ? 'muted viewer-status' : 'viewer-status'} role="status" data-testid="viewer-excerpt-status" data-state={rendered.excerpt}>
+      {t(key)}
+      {rendered.excerpt === 'part' && continues && (
+        <button type="button" className="secondary small viewer-status-go" onClick={() => onGo(continues === 'next' ? 1 : -1)} data-testid="viewer-excerpt-go">
+          {continues === 'next' ? t('next') : t('prev')}
+        </button>
+      )}
+    </p>
+  );
 }

@@ -11,12 +11,22 @@ type PdfJs = typeof PdfJsModule;
 
 let pdfjsLoading: Promise<PdfJs> | null = null;
 
+/** pdf.js's module; a failed load (the app's files replaced by an update mid-session) is tried again once, then reported. */
 export function loadPdfJs(): Promise<PdfJs> {
-  pdfjsLoading ??= import('pdfjs-dist').then((pdfjs) => {
-    pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
-    return pdfjs;
+  pdfjsLoading ??= importPdfJs().catch(async () => {
+    await new Promise((r) => setTimeout(r, 1500));
+    return importPdfJs();
+  }).catch((err: unknown) => {
+    pdfjsLoading = null;
+    throw err;
   });
   return pdfjsLoading;
+}
+
+async function importPdfJs(): Promise<PdfJs> {
+  const pdfjs = await import('pdfjs-dist');
+  pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
+  return pdfjs;
 }
 
 export type LoadedOriginal = { filename: string; mime: string; bytes: Uint8Array };

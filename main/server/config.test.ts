@@ -12,8 +12,9 @@ describe('server configuration from the environment', () => {
       BSC_HOST: '0.0.0.0', BSC_PORT: '8080', BSC_ADMIN_PASSWORD: 'long enough', BSC_SESSION_IDLE_MINUTES: '15',
       BSC_CHAT_RATE_PER_MINUTE: '5', BSC_CHAT_RATE_PER_HOUR: '50', BSC_ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:3000',
       BSC_TRUSTED_PROXIES: '10.0.0.0/8,::1', BSC_MAX_UPLOAD_MB: '10', BSC_ALLOWED_HOSTS: 'BSC.example.com, bsc.example.com:8443',
-      BSC_IMPORT_ROOTS: '/srv/documents,/home/shared/pdfs/', BSC_BACKUP_DIR: '/var/backups/bsc',
+      BSC_IMPORT_ROOTS: '/srv/documents,/home/shared/pdfs/', BSC_BACKUP_DIR: '/var/backups/bsc', BSC_MAX_CONNECTIONS: '64',
     }, { port: '9090' });
+    expect(c.maxConnections).toBe(64);
     expect(c).toMatchObject({ allowedHosts: ['bsc.example.com', 'bsc.example.com:8443'], importRoots: ['/srv/documents', '/home/shared/pdfs'], backupDir: '/var/backups/bsc' });
     expect(c).toMatchObject({ host: '0.0.0.0', port: 9090, adminPassword: 'long enough', sessionIdleMinutes: 15, chatPerMinute: 5, chatPerHour: 50, maxUploadBytes: 10 * 1048576 });
     expect(c.allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:3000']);

@@ -18,6 +18,7 @@ export interface ServerConfig {
   apiPerMinute: number;
   maxBodyBytes: number;
   maxUploadBytes: number;
+  maxConnections: number;
   allowedOrigins: string[];
   /** Host names (beyond loopback and the bound address) the server answers to. */
   allowedHosts: string[];
@@ -103,6 +104,7 @@ export const ENV_SPECS: Record<string, Spec> = {
   BSC_API_RATE_PER_MINUTE: { doc: 'any API call per client per minute', parse: int(1, 10_000_000) },
   BSC_MAX_BODY_BYTES: { doc: 'API body limit', parse: int(1024, 64 * 1024 * 1024) },
   BSC_MAX_UPLOAD_MB: { doc: 'upload limit', parse: int(1, 100_000) },
+  BSC_MAX_CONNECTIONS: { doc: 'open connections at once', parse: int(16, 100_000) },
   BSC_ALLOWED_ORIGINS: { doc: 'CORS allow-list', parse: parseOrigins },
   BSC_ALLOWED_HOSTS: { doc: 'host names the server answers to', parse: parseHosts },
   BSC_IMPORT_ROOTS: { doc: 'server folders importable by path', parse: parseRoots },
@@ -162,6 +164,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv, flags: { host?: string;
     apiPerMinute: get('BSC_API_RATE_PER_MINUTE', 1200),
     maxBodyBytes: get('BSC_MAX_BODY_BYTES', 1024 * 1024),
     maxUploadBytes: get('BSC_MAX_UPLOAD_MB', 2048) * 1024 * 1024,
+    maxConnections: get('BSC_MAX_CONNECTIONS', 1024),
     allowedOrigins: get<string[]>('BSC_ALLOWED_ORIGINS', []),
     allowedHosts: get<string[]>('BSC_ALLOWED_HOSTS', []),
     importRoots: get<string[]>('BSC_IMPORT_ROOTS', []),

@@ -114,6 +114,7 @@ export async function runServer(argv: string[]): Promise<void> {
     incomingDir: dataPaths(dataDir).incoming,
     maxBodyBytes: config.maxBodyBytes,
     maxUploadBytes: config.maxUploadBytes,
+    maxConnections: config.maxConnections,
     auth: { required: auth.required, passwordHash: auth.passwordHash, idleMinutes: config.sessionIdleMinutes, launchToken: auth.launchToken },
     limits: { chatPerMinute: config.chatPerMinute, chatPerHour: config.chatPerHour, apiPerMinute: config.apiPerMinute },
     allowedOrigins: config.allowedOrigins,

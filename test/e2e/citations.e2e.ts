@@ -100,6 +100,7 @@ describe('citations open the real PDF page in Chromium', () => {
     expect(source.filename).toBe('guia-indicadores.pdf');
     const chipLabel = (await chip.getByTestId('citation-page').textContent())?.trim();
 
+    const clickedAt = Date.now();
     await chip.click();
     const viewer = page.getByTestId('pdf-viewer');
     const marks = viewer.getByTestId('pdf-text-layer').getByTestId('excerpt-mark');
@@ -108,6 +109,7 @@ describe('citations open the real PDF page in Chromium', () => {
       throw new Error(`${err.message}\nsource panel: ${await page.getByTestId('source-panel').innerText().catch(() => '(none)')}\nconsole: ${browser.consoleErrors.join('\n')}`);
     });
 
+    console.log(`citation click → page drawn with the excerpt marked: ${Date.now() - clickedAt} ms (first PDF of the session: pdf.js, its worker and the original loaded)`);
     // The page on screen is the excerpt's page, and the chip, the panel and the viewer all name it alike.
     const label = viewer.getByTestId('viewer-page-label');
     const pageNo = Number(await label.getAttribute('data-page-no'));

@@ -108,11 +108,10 @@ export interface ProviderKeysDeps {
   cohereBaseUrl?: string | null;
 }
 
-export function createProviderKeys(deps: ProviderKeysDeps): ProviderKeys {
+/** The endpoints each key value is bound to, kept in <data>/key-endpoints.json (fingerprints, never keys). */
+function keyBindings(deps: ProviderKeysDeps & { store: () => SecretStore }) {
   const file = keyBindingsFile(deps.dataDir);
-  let store = deps.initial;
   const bindings = readBindings(file);
-  const listeners = new Set<() => void>();
   const save = () => {
     try {
       writeFileAtomicSync(file, `${JSON.stringify({ version: 1, keys: bindings }, null, 2)}\n`, { mode: 0o600 });
@@ -120,11 +119,10 @@ export function createProviderKeys(deps: ProviderKeysDeps): ProviderKeys {
       deps.log.warn('key endpoint bindings could not be saved', { error: (err as Error).message });
     }
   };
-  const changed = () => { for (const l of listeners) l(); };
 
   /** Binds the key in use for `name` to the endpoints today's settings send it to (or the provider's default). */
   function bindToCurrent(name: SecretName): void {
-    const value = store.get(name);
+    const value = deps.store().get(name);
     if (value === undefined) {
       delete bindings[name];
       return;
@@ -135,51 +133,81 @@ export function createProviderKeys(deps: ProviderKeysDeps): ProviderKeys {
     bindings[name] = { fingerprint: fingerprintOf(value), origins: [...new Set(origins)] };
   }
 
-  /** Keys stored before bindings existed (or set in the environment) are bound to where they are used now. */
-  function bindUnbound(): void {
-    let dirty = false;
-    for (const name of SecretName.options) {
-      const value = store.get(name);
-      if (value !== undefined && bindings[name]?.fingerprint !== fingerprintOf(value)) {
-        bindToCurrent(name);
-        dirty = true;
+  return {
+    bindToCurrent,
+    save,
+    /** Keys stored before bindings existed (or set in the environment) are bound to where they are used now. */
+    bindUnbound(): void {
+      let dirty = false;
+      for (const name of SecretName.options) {
+        const value = deps.store().get(name);
+        if (value !== undefined && bindings[name]?.fingerprint !== fingerprintOf(value)) {
+          bindToCurrent(name);
+          dirty = true;
+        }
       }
-    }
-    if (dirty) save();
-  }
-  bindUnbound();
+      if (dirty) save();
+    },
+    /** Throws PROVIDER_AUTH unless `value` may go to `origin`. */
+    check(name: SecretName, value: string, origin: string): void {
+      let b = bindings[name];
+      if (!b || b.fingerprint !== fingerprintOf(value)) {
+        bindToCurrent(name);
+        save();
+        b = bindings[name]!;
+      }
+      if (b.origins.length === 0) {
+        // Saved when no address used it and its provider has no default (a local server, Qdrant): the first address it goes to.
+        b.origins.push(origin);
+        save();
+      }
+      if (b.origins.includes(origin)) return;
+      throw new BscError(
+        'PROVIDER_AUTH',
+        `The ${providerOfKey[name]} key was saved for ${b.origins.join(', ')}; the settings now send it to ${origin}. ` +
+          'It was not sent. Enter the key again in Settings → Providers to use it with this address.',
+        { secret: name, savedFor: b.origins, endpoint: origin },
+      );
+    },
+  };
+}
 
-  function keyFor(name: SecretName, endpoint: string | null): string | undefined {
+type KeyFor = ProviderKeys['keyFor'];
+
+function chatKeysWith(keyFor: KeyFor, chat: Pick<Settings['chat'], 'provider' | 'baseUrl'>) {
+  if (chat.provider === 'anthropic') return { anthropicApiKey: keyFor('anthropicApiKey', chat.baseUrl ?? defaultEndpoints.anthropic) };
+  if (chat.provider === 'openai') return { openaiApiKey: keyFor('openaiApiKey', chat.baseUrl ?? defaultEndpoints.openai) };
+  if (chat.provider === 'openai-compatible') return { compatibleApiKey: keyFor('compatibleApiKey', chat.baseUrl) };
+  return {};
+}
+
+function embeddingKeysWith(keyFor: KeyFor, e: Pick<Settings['embeddings'], 'provider' | 'baseUrl'>) {
+  if (e.provider === 'openai') return { openaiApiKey: keyFor('openaiApiKey', e.baseUrl ?? defaultEndpoints.openai) };
+  if (e.provider === 'openai-compatible') return { compatibleApiKey: keyFor('compatibleApiKey', e.baseUrl) };
+  return {};
+}
+
+export function createProviderKeys(deps: ProviderKeysDeps): ProviderKeys {
+  let store = deps.initial;
+  const bindings = keyBindings({ ...deps, store: () => store });
+  const listeners = new Set<() => void>();
+  const changed = () => { for (const l of listeners) l(); };
+  bindings.bindUnbound();
+
+  const keyFor: KeyFor = (name, endpoint) => {
     const value = store.get(name);
     if (value === undefined || endpoint === null) return value;
-    const origin = endpointOrigin(endpoint);
-    let b = bindings[name];
-    if (!b || b.fingerprint !== fingerprintOf(value)) {
-      bindToCurrent(name);
-      save();
-      b = bindings[name]!;
-    }
-    if (b.origins.length === 0) {
-      // Saved when no address used it and its provider has no default (a local server, Qdrant): the first address it goes to.
-      b.origins.push(origin);
-      save();
-    }
-    if (b.origins.includes(origin)) return value;
-    throw new BscError(
-      'PROVIDER_AUTH',
-      `The ${providerOfKey[name]} key was saved for ${b.origins.join(', ')}; the settings now send it to ${origin}. ` +
-        'It was not sent. Enter the key again in Settings → Providers to use it with this address.',
-      { secret: name, savedFor: b.origins, endpoint: origin },
-    );
-  }
+    bindings.check(name, value, endpointOrigin(endpoint));
+    return value;
+  };
 
   return {
     store: () => store,
     replace(next, entered) {
       store = next;
-      if (entered) bindToCurrent(entered);
-      bindUnbound();
-      save();
+      if (entered) bindings.bindToCurrent(entered);
+      bindings.bindUnbound();
+      bindings.save();
       changed();
     },
     set(name, value) {
@@ -191,24 +219,14 @@ export function createProviderKeys(deps: ProviderKeysDeps): ProviderKeys {
       const typed = value === null ? null : value.trim();
       // The environment's key typed again confirms it for today's endpoints; it is never copied into the file.
       if (!(typed !== null && store.fromEnv(name) && store.get(name) === typed)) store.set(name, typed);
-      bindToCurrent(name);
-      save();
+      bindings.bindToCurrent(name);
+      bindings.save();
       changed();
     },
     status: () => secretsStatus(store),
     keyFor,
-    chatKeys(chat) {
-      const endpoint = chat.provider === 'anthropic' ? chat.baseUrl ?? defaultEndpoints.anthropic : chat.provider === 'openai' ? chat.baseUrl ?? defaultEndpoints.openai : chat.baseUrl;
-      if (chat.provider === 'anthropic') return { anthropicApiKey: keyFor('anthropicApiKey', endpoint) };
-      if (chat.provider === 'openai') return { openaiApiKey: keyFor('openaiApiKey', endpoint) };
-      if (chat.provider === 'openai-compatible') return { compatibleApiKey: keyFor('compatibleApiKey', endpoint) };
-      return {};
-    },
-    embeddingKeys(e) {
-      if (e.provider === 'openai') return { openaiApiKey: keyFor('openaiApiKey', e.baseUrl ?? defaultEndpoints.openai) };
-      if (e.provider === 'openai-compatible') return { compatibleApiKey: keyFor('compatibleApiKey', e.baseUrl) };
-      return {};
-    },
+    chatKeys: (chat) => chatKeysWith(keyFor, chat),
+    embeddingKeys: (e) => embeddingKeysWith(keyFor, e),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -86,7 +86,7 @@ export function createChatRuntime(deps: ChatRuntimeDeps, opts: ChatRuntimeOption
       const hit = repo.cachedAnswer(key, corpusVersion);
       const lookupMs = Math.round(performance.now() - started);
       send({ type: 'stage', ...ids, stage: 'cache', state: 'finished', ms: lookupMs, detail: hit ? 'hit' : 'miss' });
-      if (hit) return replayCached(hit.answer, hit.at, input.question, ids, started);
+      if (hit) return replayCached({ send, save: (a) => repo.saveAnswer(a) }, hit.answer, hit.at, input.question, ids, started);
 
       const answer = await answerQuestion(depsFor(), { ...ids, question: input.question, history, perspectives: input.perspectives }, { signal: controller.signal, emit: send });
       answer.timings.cache = lookupMs;
@@ -105,28 +105,6 @@ export function createChatRuntime(deps: ChatRuntimeDeps, opts: ChatRuntimeOption
     } finally {
       running.delete(answerId);
     }
-  }
-
-  function replayCached(cached: Answer, at: string, question: string, ids: { answerId: string; conversationId: string }, started: number): Answer {
-    const ms = Math.round(performance.now() - started);
-    const answer: Answer = {
-      ...cached,
-      ...{ id: ids.answerId, conversationId: ids.conversationId },
-      question,
-      status: 'complete',
-      error: null,
-      cached: { at },
-      timings: { cache: ms, firstToken: ms, total: ms },
-      usage: { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 },
-      createdAt: new Date().toISOString(),
-    };
-    send({ type: 'router', ...ids, router: answer.router });
-    send({ type: 'sources', ...ids, sources: answer.sources });
-    send({ type: 'token', ...ids, text: answer.text });
-    if (answer.judge) send({ type: 'judge', ...ids, judge: answer.judge });
-    conversations().saveAnswer(answer);
-    send({ type: 'done', ...ids, answer });
-    return answer;
   }
 
   return {
@@ -157,4 +135,30 @@ export function createChatRuntime(deps: ChatRuntimeDeps, opts: ChatRuntimeOption
       for (const c of running.values()) c.abort(new BscError('CANCELLED', 'The app is closing.'));
     },
   };
+}
+
+/** A cached answer, replayed as events and stored as this conversation's new answer (no provider called). */
+function replayCached(
+  io: { send: (payload: AnswerEvent) => void; save: (answer: Answer) => void },
+  cached: Answer, at: string, question: string, ids: { answerId: string; conversationId: string }, started: number,
+): Answer {
+  const ms = Math.round(performance.now() - started);
+  const answer: Answer = {
+    ...cached,
+    ...{ id: ids.answerId, conversationId: ids.conversationId },
+    question,
+    status: 'complete',
+    error: null,
+    cached: { at },
+    timings: { cache: ms, firstToken: ms, total: ms },
+    usage: { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 },
+    createdAt: new Date().toISOString(),
+  };
+  io.send({ type: 'router', ...ids, router: answer.router });
+  io.send({ type: 'sources', ...ids, sources: answer.sources });
+  io.send({ type: 'token', ...ids, text: answer.text });
+  if (answer.judge) io.send({ type: 'judge', ...ids, judge: answer.judge });
+  io.save(answer);
+  io.send({ type: 'done', ...ids, answer });
+  return answer;
 }

@@ -14,6 +14,10 @@ import { BscError } from '../../engine/errors';
 import { summarizeRetrieval, type RetrievalSummary } from '../../engine/retrieval/metrics';
 import { type CliCommand, type CliContext, UsageError } from '../command';
 import { indexFiles } from './library';
+import {
+  faquadJudgeCases, measureAbstention, measureFirstCitation, measureJudge, measurePageAttribution, mergeJudge, sampleAnswers, sampleLibraryFiles, withTempLibrary,
+  type AbstentionMeasure, type FirstCitation, type JudgeMeasure, type PageAttribution, type SampleAnswer,
+} from './eval-answers';
 
 const K = 10;
 type Mode = 'bm25' | 'dense' | 'hybrid';
@@ -289,6 +293,83 @@ export function formatRouterEval(r: RouterEval): string {
   return `Router on ${r.dataset} (F financial, C customer, P process, L learning)\n${perQuestion}${scores}${r.note ? `  note: ${r.note}\n` : ''}`;
 }
 
+// ---------- answers (issue 11) ----------
+
+export interface AnswersEval {
+  pages: Omit<PageAttribution, 'misses'> & { rate: number; misses: PageAttribution['misses'] };
+  firstCitation: (FirstCitation & { rate: number; searchRate: number }) | null;
+  abstention: AbstentionMeasure[];
+  judge: JudgeMeasure & { caughtRate: number; falseFlagRate: number };
+  /** The same judge on FaQuAD claims built from questions 60–120, never looked at while tuning. */
+  judgeHeldout: JudgeMeasure & { caughtRate: number; falseFlagRate: number };
+  samples: SampleAnswer[];
+  skipped: string[];
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const share = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/** Page attribution, first citation vs search top-1, abstention, the judge and the sample questions (see eval-answers.ts). */
+export async function evaluateAnswers(ctx: CliContext, root: string, faquadFile: string | null, only: Set<string> | null = null): Promise<AnswersEval> {
+  const skipped: string[] = [];
+  const want = (part: string) => only === null || only.has(part);
+  const { judge: pageJudge, ...pages } = want('pages') || want('judge')
+    ? await measurePageAttribution(ctx)
+    : { questions: 0, citations: 0, correct: 0, spanning: 0, spanningCorrect: 0, tocQuoted: 0, misses: [], judge: { bad: 0, caught: 0, good: 0, falseFlags: 0, byKind: {}, errors: [] } };
+  let firstCitation: AnswersEval['firstCitation'] = null;
+  let faquadCases: ReturnType<typeof faquadJudgeCases> = [];
+  let heldoutCases: ReturnType<typeof faquadJudgeCases> = [];
+  let faquadTexts: string[] = [];
+  if (faquadFile) {
+    const raw = readJson(faquadFile);
+    const data = parseRetrievalDataset(raw, faquadFile);
+    if (want('first')) {
+      const fc = await measureFirstCitation(ctx, data);
+      firstCitation = { ...fc, rate: share(fc.firstIsGold, fc.questions), searchRate: share(fc.searchTop1, fc.questions) };
+    }
+    faquadCases = faquadJudgeCases(raw as Parameters<typeof faquadJudgeCases>[0], 0, 60);
+    heldoutCases = faquadJudgeCases(raw as Parameters<typeof faquadJudgeCases>[0], 60, 120);
+    faquadTexts = data.passages.map((p) => p.text);
+  } else skipped.push('first citation and the FaQuAD part of the judge set: ../shared/eval/faquad-dev.json not found');
+  const judgeM = mergeJudge(measureJudge(faquadCases, faquadTexts), pageJudge);
+  const judge = { ...judgeM, caughtRate: share(judgeM.caught, judgeM.bad), falseFlagRate: share(judgeM.falseFlags, judgeM.good) };
+  const h = measureJudge(heldoutCases, faquadTexts);
+  const judgeHeldout = { ...h, caughtRate: share(h.caught, h.bad), falseFlagRate: share(h.falseFlags, h.good) };
+  const { abstention, samples } = !want('abstention') && !want('samples') ? { abstention: [], samples: [] } : await withTempLibrary(ctx, sampleLibraryFiles(path.join(root, 'resources/sample-library')), async (lib) => ({
+    abstention: want('abstention') ? [await measureAbstention(lib, path.join(root, 'scripts/eval/abstention-set.json')), await measureAbstention(lib, path.join(root, 'scripts/eval/abstention-holdout.json'))] : [],
+    samples: want('samples') ? await sampleAnswers(lib) : [],
+  }));
+  return { pages: { ...pages, rate: share(pages.correct, pages.citations) }, firstCitation, abstention, judge, judgeHeldout, samples, skipped };
+}
+
+export function formatAnswersEval(r: AnswersEval): string {
+  const lines: string[] = ['Answers (issue 11), offline, through chat.ask on temporary libraries'];
+  const p = r.pages;
+  lines.push(`  page attribution (generated PDF, roman front matter, arabic body): ${p.correct}/${p.citations} citations = ${pct(p.rate)} (goal 100%); spanning a page break ${p.spanningCorrect}/${p.spanning}; table-of-contents quoted ${p.tocQuoted}; ${p.questions} questions`);
+  for (const m of p.misses) lines.push(`    miss: "${m.excerpt}…" expected ${m.expected.join('–')} got ${m.got.join('–')}`);
+  if (r.firstCitation) {
+    const f = r.firstCitation;
+    lines.push(`  first citation = gold passage (FaQuAD dev as a library): ${f.firstIsGold}/${f.questions} = ${pct(f.rate)}; search top-1 (bm25) ${f.searchTop1}/${f.questions} = ${pct(f.searchRate)}; answered "not covered" ${f.notCovered}, no citation ${f.noCitation}`);
+  }
+  for (const a of r.abstention) {
+    lines.push(`  abstention (${a.set}, sample library): unanswerable abstained ${a.abstained}/${a.unanswerable} = ${pct(share(a.abstained, a.unanswerable))} (goal ≥90%); answerable answered ${a.answered}/${a.answerable} = ${pct(share(a.answered, a.answerable))} (goal ≥95%)`);
+    for (const w of a.wrong) lines.push(`    wrong: ${w.id} ${w.kind} (coverage ${w.score ?? '—'}) ${w.query}`);
+  }
+  const j = r.judge;
+  lines.push(`  judge (lexical) on ${j.bad + j.good} labelled claims: unsupported caught ${j.caught}/${j.bad} = ${pct(j.caughtRate)} (goal ≥80%); good flagged ${j.falseFlags}/${j.good} = ${pct(j.falseFlagRate)} (goal ≤10%)`);
+  for (const [kind, k] of Object.entries(j.byKind)) lines.push(`    ${kind}: flagged ${k.flagged}/${k.n}`);
+  for (const e of j.errors) lines.push(`    judged wrongly (${e.kind}, pp ${e.pages}): "${e.claim}" — ${e.reason}`);
+  const h = r.judgeHeldout;
+  if (h.bad + h.good > 0) {
+    lines.push(`  judge, held-out FaQuAD claims (not used for tuning): caught ${h.caught}/${h.bad} = ${pct(h.caughtRate)}; good flagged ${h.falseFlags}/${h.good} = ${pct(h.falseFlagRate)}`);
+    for (const [kind, k] of Object.entries(h.byKind)) lines.push(`    ${kind}: flagged ${k.flagged}/${k.n}`);
+  }
+  lines.push('  sample library, the issue\'s questions (first citation):');
+  for (const s of r.samples) lines.push(`    ${s.question} → ${s.kind}; ${s.first ?? '(no citation)'}`);
+  for (const s of r.skipped) lines.push(`  skipped: ${s}`);
+  return `${lines.join('\n')}\n`;
+}
+
 // ---------- shared ----------
 
 /** Left-aligned text columns, numbers right-aligned. */
@@ -356,11 +437,11 @@ function runRouter(ctx: CliContext, file: string, out: string | undefined): Rout
 export const evalCommands: CliCommand[] = [
   {
     name: 'eval',
-    help: 'eval retrieval|router|all       quality on a dataset [--dataset FILE] [--mode bm25|dense|hybrid] [--out FILE]',
-    options: { dataset: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' } },
+    help: 'eval retrieval|router|answers|all  quality on a dataset [--dataset FILE] [--mode bm25|dense|hybrid] [--out FILE]',
+    options: { dataset: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
     async run(ctx) {
       const [what, ...rest] = ctx.args;
-      if (rest.length > 0) throw new UsageError(`eval takes one of retrieval, router, all (got "${ctx.args.join(' ')}")`);
+      if (rest.length > 0) throw new UsageError(`eval takes one of retrieval, router, answers, all (got "${ctx.args.join(' ')}")`);
       const mode = parseMode(ctx.options.mode);
       const out = typeof ctx.options.out === 'string' ? path.resolve(ctx.options.out) : undefined;
       if (what === 'retrieval') {
@@ -378,6 +459,15 @@ export const evalCommands: CliCommand[] = [
         if (ctx.json) ctx.io.out(`${JSON.stringify(r, null, 2)}\n`);
         return 0;
       }
+      if (what === 'answers') {
+        const root = findRepoRoot();
+        const faquad = path.resolve(root, '../shared/eval/faquad-dev.json');
+        const only = typeof ctx.options.only === 'string' ? new Set(ctx.options.only.split(',')) : null;
+        const r = await evaluateAnswers(ctx, root, fs.existsSync(faquad) ? faquad : null, only);
+        writeJson(out ?? path.join(root, 'test/artifacts/eval-answers.json'), r);
+        ctx.io.out(ctx.json ? `${JSON.stringify(r, null, 2)}\n` : formatAnswersEval(r));
+        return 0;
+      }
       if (what === 'all') {
         if (ctx.options.dataset !== undefined || out) throw new UsageError('eval all uses the development sets; --dataset and --out apply to eval retrieval/router');
         const root = findRepoRoot();
@@ -385,7 +475,7 @@ export const evalCommands: CliCommand[] = [
         const faquad = path.join(shared, 'faquad-dev.json');
         const bscQueries = path.join(shared, 'bsc-queries-dev.json');
         const heldout = path.join(root, 'main/engine/agents/fixtures/router-heldout.json');
-        const result: { retrieval: RetrievalEval | null; router: RouterEval[]; skipped: string[] } = { retrieval: null, router: [], skipped: [] };
+        const result: { retrieval: RetrievalEval | null; router: RouterEval[]; answers: AnswersEval | null; skipped: string[] } = { retrieval: null, router: [], answers: null, skipped: [] };
         const skip = (why: string) => {
           result.skipped.push(why);
           if (!ctx.json) ctx.io.out(`skipped: ${why}\n\n`);
@@ -395,10 +485,14 @@ export const evalCommands: CliCommand[] = [
         if (fs.existsSync(bscQueries)) result.router.push(runRouter(ctx, bscQueries, undefined));
         else skip(`router on the dev set — ${bscQueries} not found`);
         result.router.push(runRouter(ctx, heldout, undefined));
+        for (const own of ['router-dev.json', 'router-holdout.json']) result.router.push(runRouter(ctx, path.join(root, 'scripts/eval', own), undefined));
+        result.answers = await evaluateAnswers(ctx, root, fs.existsSync(faquad) ? faquad : null);
+        writeJson(path.join(root, 'test/artifacts/eval-answers.json'), result.answers);
+        if (!ctx.json) ctx.io.out(formatAnswersEval(result.answers));
         if (ctx.json) ctx.io.out(`${JSON.stringify(result, null, 2)}\n`);
         return 0;
       }
-      throw new UsageError(what ? `unknown evaluation "${what}": use retrieval, router or all` : 'eval needs retrieval, router or all');
+      throw new UsageError(what ? `unknown evaluation "${what}": use retrieval, router, answers or all` : 'eval needs retrieval, router, answers or all');
     },
   },
 ];

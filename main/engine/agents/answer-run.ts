@@ -49,6 +49,62 @@ export interface AnswerRun {
   finish(): Answer;
 }
 
+/**
+ * Model calls of one answer: tokens and cost per role, and the time spent waiting on a model
+ * before the first token (the union of in-flight calls), so the engine's own share of the time
+ * to first token can be told apart.
+ */
+function modelMeter(clock: () => number, modelsUsed: Record<string, string>) {
+  const usage = { inputTokens: 0, outputTokens: 0, calls: 0, cost: 0, costUnknown: false };
+  let firstTokenAt: number | null = null;
+  let inFlight = 0;
+  let inFlightSince = 0;
+  let modelWaitMs = 0;
+  return {
+    begin() {
+      if (inFlight++ === 0) inFlightSince = clock();
+    },
+    end() {
+      if (--inFlight === 0 && firstTokenAt === null) modelWaitMs += clock() - inFlightSince;
+    },
+    count(role: Role, model: ChatModel, u: TokenUsage | null, cost: number | null) {
+      modelsUsed[role] = model.model;
+      usage.calls++;
+      if (!u) return;
+      usage.inputTokens += u.inputTokens + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
+      usage.outputTokens += u.outputTokens;
+      if (cost === null) usage.costUnknown = true;
+      else usage.cost += cost;
+    },
+    firstToken() {
+      if (firstTokenAt === null) firstTokenAt = clock();
+    },
+    firstTokenAt: () => firstTokenAt,
+    waitedMs: () => modelWaitMs,
+    usage: (): Answer['usage'] => ({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, calls: usage.calls, costUsd: usage.costUnknown ? null : Math.round(usage.cost * 1e6) / 1e6 }),
+  };
+}
+
+/** The one wrapper every stage runs through: started/finished events with the time taken and a short detail. */
+async function timedStage<T>(
+  emit: AnswerRun['emit'], timings: Record<string, number>, clock: () => number,
+  name: Stage, fn: () => Promise<T> | T, perspective?: Perspective, detail?: (out: T) => string,
+): Promise<T> {
+  const started = clock();
+  emit({ type: 'stage', stage: name, state: 'started', ...(perspective ? { perspective } : {}) });
+  let out: { ok: true; value: T } | { ok: false } = { ok: false };
+  try {
+    out = { ok: true, value: await fn() };
+    return out.value;
+  } finally {
+    const ms = Math.round(clock() - started);
+    const key = perspective ? `${name}:${perspective}` : name;
+    timings[key] = (timings[key] ?? 0) + ms;
+    const said = out.ok ? detail?.(out.value) : 'failed';
+    emit({ type: 'stage', stage: name, state: 'finished', ms, ...(perspective ? { perspective } : {}), ...(said ? { detail: said } : {}) });
+  }
+}
+
 export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHooks): AnswerRun {
   const clock = () => performance.now();
   const t0 = clock();
@@ -56,7 +112,6 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
   const notes: string[] = [...deps.notes];
   const timings: Record<string, number> = {};
   const modelsUsed: Record<string, string> = {};
-  const usage = { inputTokens: 0, outputTokens: 0, calls: 0, cost: 0, costUnknown: false };
   const answer: Answer = {
     id: req.answerId, conversationId: req.conversationId, question: req.question, standaloneQuestion: req.question, language: lang,
     kind: deps.models ? 'generated' : 'extractive', status: 'failed', error: null,
@@ -66,27 +121,7 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
     retrieval: { mode: 'bm25', reranked: false, notes }, timings,
     usage: { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 }, models: modelsUsed, cached: null, createdAt: new Date().toISOString(),
   };
-  // Time spent waiting on a model before the first token (the union of in-flight calls), so the
-  // engine's own share of the time to first token can be told apart.
-  let firstTokenAt: number | null = null;
-  let inFlight = 0;
-  let inFlightSince = 0;
-  let modelWaitMs = 0;
-  const beginModel = () => {
-    if (inFlight++ === 0) inFlightSince = clock();
-  };
-  const endModel = () => {
-    if (--inFlight === 0 && firstTokenAt === null) modelWaitMs += clock() - inFlightSince;
-  };
-  const countUsage = (role: Role, model: ChatModel, u: TokenUsage | null, cost: number | null) => {
-    modelsUsed[role] = model.model;
-    usage.calls++;
-    if (!u) return;
-    usage.inputTokens += u.inputTokens + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
-    usage.outputTokens += u.outputTokens;
-    if (cost === null) usage.costUnknown = true;
-    else usage.cost += cost;
-  };
+  const meter = modelMeter(clock, modelsUsed);
   let stats: TermStats | null = null;
 
   const run: AnswerRun = {
@@ -95,39 +130,25 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
     note(text) {
       if (!notes.includes(text)) notes.push(text);
     },
-    async stage(name, fn, perspective, detail) {
-      const started = clock();
-      run.emit({ type: 'stage', stage: name, state: 'started', ...(perspective ? { perspective } : {}) });
-      let out: { ok: true; value: Awaited<ReturnType<typeof fn>> } | { ok: false } = { ok: false };
-      try {
-        out = { ok: true, value: await fn() };
-        return out.value;
-      } finally {
-        const ms = Math.round(clock() - started);
-        const key = perspective ? `${name}:${perspective}` : name;
-        timings[key] = (timings[key] ?? 0) + ms;
-        const said = out.ok ? detail?.(out.value) : 'failed';
-        run.emit({ type: 'stage', stage: name, state: 'finished', ms, ...(perspective ? { perspective } : {}), ...(said ? { detail: said } : {}) });
-      }
-    },
+    stage: (name, fn, perspective, detail) => timedStage(run.emit, timings, clock, name, fn, perspective, detail),
     async complete(role, model, messages, opts, sig = hooks.signal) {
-      beginModel();
+      meter.begin();
       try {
         const out = await completeChat(model, messages, { ...opts, signal: sig });
-        countUsage(role, model, out.usage, out.costUsd);
+        meter.count(role, model, out.usage, out.costUsd);
         return out.text;
       } catch (err) {
-        countUsage(role, model, null, null);
+        meter.count(role, model, null, null);
         throw err;
       } finally {
-        endModel();
+        meter.end();
       }
     },
     async streamAnswer(model, messages, restart) {
       let text = '';
       let u: TokenUsage | null = null;
       let waiting = true;
-      beginModel();
+      meter.begin();
       try {
         if (restart) run.sendToken('', true);
         for await (const chunk of model.stream(messages, { maxTokens: 2000, temperature: 0.2, signal: hooks.signal })) {
@@ -135,7 +156,7 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
           if (chunk.type !== 'text') continue;
           if (waiting) {
             waiting = false;
-            endModel();
+            meter.end();
           }
           text += chunk.text;
           answer.text = text;
@@ -143,12 +164,12 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
         }
         return text;
       } finally {
-        countUsage('synthesizer', model, u, u ? estimateCostUsd(model.provider, model.model, u) : null);
-        if (waiting) endModel();
+        meter.count('synthesizer', model, u, u ? estimateCostUsd(model.provider, model.model, u) : null);
+        if (waiting) meter.end();
       }
     },
     sendToken(text, restart = false) {
-      if (firstTokenAt === null) firstTokenAt = clock();
+      meter.firstToken();
       run.emit({ type: 'token', text, ...(restart ? { restart } : {}) });
     },
     goOffline(err) {
@@ -157,7 +178,7 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
       answer.modelFailure = { reason: err.message, code: err.code };
       run.note(run.pt ? `O modelo de linguagem não respondeu (${err.message}): resposta extrativa.` : `The model did not answer (${err.message}): extractive answer instead.`);
     },
-    started: () => firstTokenAt !== null,
+    started: () => meter.firstTokenAt() !== null,
     termStats(passageTexts) {
       stats ??= deps.library ? deps.library.termStats() : poolTermStats(passageTexts);
       return stats;
@@ -165,11 +186,12 @@ export function startRun(deps: PipelineDeps, req: AnswerRequest, hooks: AnswerHo
     pager: excerptPager(deps.library?.pages ?? null),
     finish() {
       timings.total = Math.round(clock() - t0);
-      if (firstTokenAt !== null) {
-        timings.firstToken = Math.round(firstTokenAt - t0);
-        timings.engineToFirstToken = Math.round(firstTokenAt - t0 - modelWaitMs);
+      const first = meter.firstTokenAt();
+      if (first !== null) {
+        timings.firstToken = Math.round(first - t0);
+        timings.engineToFirstToken = Math.round(first - t0 - meter.waitedMs());
       }
-      answer.usage = { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, calls: usage.calls, costUsd: usage.costUnknown ? null : Math.round(usage.cost * 1e6) / 1e6 };
+      answer.usage = meter.usage();
       return answer;
     },
   };

@@ -115,6 +115,7 @@ export function listNounStems(question: string): string[] {
 
 const QUOTABLE: ReadonlySet<UnitKind> = new Set(['sentence', 'table', 'list']);
 const MAX_QUOTE = 480;
+const LEAD_BONUS = 0.12;
 
 interface Candidate extends Excerpt {
   terms: Set<string>;
@@ -306,7 +307,9 @@ export function selectEvidence(input: { question: string; passages: Passage[]; s
       if (c.score < best * 0.55 || c.coverage === 0) continue;
       if (chosen.some((s) => sameSpot(s, c) || jaccard(s.terms, c.terms) > 0.6)) continue;
       const redundancy = chosen.reduce((m, s) => Math.max(m, jaccard(s.terms, c.terms)), 0);
-      const value = 0.75 * c.score - 0.25 * redundancy;
+      // The search's own first passage leads unless another passage says it clearly better.
+      const lead = chosen.length === 0 && c.rank === 0 ? LEAD_BONUS : 0;
+      const value = 0.75 * (c.score + lead) - 0.25 * redundancy;
       if (value > pickValue) {
         pickValue = value;
         pick = c;

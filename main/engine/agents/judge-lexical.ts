@@ -6,6 +6,8 @@ import type { AnswerLanguage } from './sections';
 
 /** Share of a claim's content words that must appear in its cited excerpt for it to count as supported. */
 const SUPPORT_SHARE = 0.6;
+/** Share of a claim's rarity-weighted content that must be in its excerpt (reported on the plain scale). */
+const WEIGHTED_SUPPORT = 0.8;
 /** Share of the question's weighted content a claim (with the heading it sits under) must touch to count as answering it. */
 const RELEVANCE_SHARE = 0.2;
 
@@ -51,7 +53,13 @@ interface ClaimVerdict {
   terms: Set<string>;
 }
 
-function judgeClaim(c: CitedSentence, byN: Map<number, AnswerSource>, qTerms: QuestionTerm[], input: LexicalJudgeInput): ClaimVerdict {
+function idfOf(stem: string, stats: TermStats): number {
+  const n = stats.chunks;
+  const df = Math.min(stats.docFreq(stem), n);
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+function judgeClaim(c: CitedSentence, byN: Map<number, AnswerSource>, qTerms: QuestionTerm[], stats: TermStats, input: LexicalJudgeInput): ClaimVerdict {
   const pt = input.lang === 'pt';
   const cited = c.citations.map((n) => byN.get(n)).filter((s): s is AnswerSource => s !== undefined);
   const words = contentTerms(c.sentence);
@@ -61,7 +69,12 @@ function judgeClaim(c: CitedSentence, byN: Map<number, AnswerSource>, qTerms: Qu
   if (cited.length < c.citations.length) return { supported: false, relevant, reason: pt ? 'Cita um trecho que não existe.' : 'Cites a passage that does not exist.', terms: words };
   const excerptTerms = new Set(cited.flatMap((s) => [...contentTerms(s.excerpt ?? s.quote)]));
   const found = [...words].filter((w) => excerptTerms.has(w)).length;
-  const share = words.size === 0 ? 1 : found / words.size;
+  // Plain share of the words, and share weighted by rarity: a claim may leave out common words,
+  // not the rare ones that carry its facts (a name, a figure, the thing measured).
+  const weight = (w: string) => idfOf(w, stats);
+  const total = [...words].reduce((a, w) => a + weight(w), 0);
+  const weighted = total === 0 ? 1 : [...words].filter((w) => excerptTerms.has(w)).reduce((a, w) => a + weight(w), 0) / total;
+  const share = words.size === 0 ? 1 : Math.min(found / words.size, weighted / WEIGHTED_SUPPORT * SUPPORT_SHARE);
   const checks = cited.map((s) => input.checkPages?.(s) ?? null);
   const mentioned = wrongPageMentions(c.sentence, cited);
   const pageCorrect = checks.includes(false) || mentioned.length > 0 ? false : checks.includes(true) ? true : undefined;
@@ -94,7 +107,7 @@ export function judgeLexically(input: LexicalJudgeInput): JudgeReport {
   const pt = input.lang === 'pt';
   const stats = input.stats ?? poolTermStats(input.sources.map((s) => s.quote));
   const qTerms = questionTerms(input.question, stats);
-  const verdicts = input.claims.map((c) => judgeClaim(c, byN, qTerms, input));
+  const verdicts = input.claims.map((c) => judgeClaim(c, byN, qTerms, stats, input));
   const claims = input.claims.map((c, i) => {
     const v = verdicts[i]!;
     return { ...c, supported: v.supported, reason: v.reason, relevant: v.relevant, ...(v.pageCorrect === undefined ? {} : { pageCorrect: v.pageCorrect }) };

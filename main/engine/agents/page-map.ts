@@ -179,11 +179,11 @@ export function excerptOnPages(readPages: PageReader, s: { documentId: string; e
   if (first.pageNo !== s.pageStart || last.pageNo !== s.pageEnd) return false;
   if (first.label !== s.pageLabels[0] || last.label !== s.pageLabels[s.pageLabels.length - 1]) return false;
   const text = squash(s.excerpt);
-  const head = text.slice(0, 32);
-  const tail = text.slice(-32);
-  if (pages.length === 1) {
-    const page = squash(first.text);
-    return page.includes(text) || (page.includes(head) && page.includes(tail));
-  }
-  return squash(first.text).includes(head) && squash(last.text).includes(tail);
+  // The whole excerpt must be there (templated documents repeat openings and endings word for word).
+  const joined = squash(pages.map((p) => p.text).join(' '));
+  if (!joined.includes(text)) return false;
+  if (pages.length === 1) return true;
+  // Across a break: it starts on the first page and ends on the last.
+  const edge = Math.min(24, Math.floor(text.length / 2));
+  return squash(first.text).includes(text.slice(0, edge)) && squash(last.text).includes(text.slice(-edge));
 }

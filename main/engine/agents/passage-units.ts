@@ -5,7 +5,8 @@
  * the passage text exactly as stored, so a quote is always a verbatim substring of it.
  */
 
-export type UnitKind = 'sentence' | 'table' | 'list' | 'heading' | 'toc' | 'rule';
+/** 'fragment': the tail of a sentence that began in the previous chunk (overlap, or a chunk cut at a page break). */
+export type UnitKind = 'sentence' | 'table' | 'list' | 'heading' | 'toc' | 'rule' | 'fragment';
 
 export interface PassageUnit {
   kind: UnitKind;
@@ -137,11 +138,31 @@ function promoteHeadings(lines: Line[], kinds: LineKind[]): void {
   });
 }
 
+/**
+ * A sentence cut by a page break reaches the chunk as two paragraphs ("…que o tema aparecia nas"
+ * / "reuniões sem nenhum número…"): a blank line between prose that does not end a sentence and
+ * prose that starts in lower case is no paragraph break, so the sentence is quoted whole.
+ */
+function joinAcrossPageBreaks(lines: Line[], kinds: LineKind[]): void {
+  for (let i = 1; i < lines.length; i++) {
+    if (kinds[i] !== 'blank') continue;
+    let j = i;
+    while (j < lines.length && kinds[j] === 'blank') j++;
+    const before = lines[i - 1]!.text.trimEnd();
+    const after = lines[j]?.text.trimStart() ?? '';
+    if (kinds[i - 1] === 'prose' && kinds[j] === 'prose' && !/[.!?:;…]["”')\]]?$/.test(before) && /^[\p{Ll}]/u.test(after)) {
+      for (let k = i; k < j; k++) kinds[k] = 'prose';
+    }
+    i = j;
+  }
+}
+
 /** Cuts a passage into quotable units (see the file comment). */
 export function passageUnits(text: string, lang = 'pt'): PassageUnit[] {
   const lines = linesOf(text);
   const kinds = lines.map((l) => lineKind(l.text));
   promoteHeadings(lines, kinds);
+  joinAcrossPageBreaks(lines, kinds);
   // A lone "table" line (a tab in prose) is prose; two or more make a table.
   kinds.forEach((k, i) => {
     if (k === 'table' && kinds[i - 1] !== 'table' && kinds[i + 1] !== 'table') kinds[i] = 'prose';
@@ -175,6 +196,9 @@ export function passageUnits(text: string, lang = 'pt'): PassageUnit[] {
     }
     i = j;
   }
+  // A passage that opens mid-sentence (lower case) opens with the end of a sentence quoted elsewhere.
+  const opening = units[0];
+  if (opening?.kind === 'sentence' && opening.start === text.length - text.trimStart().length && /^[\p{Ll}]/u.test(text.slice(opening.start))) opening.kind = 'fragment';
   return markTocBlocks(units);
 }
 

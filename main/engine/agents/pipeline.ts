@@ -11,6 +11,7 @@ import { composeExtractiveAnswer, composeNotCovered, displayOrder, perspectiveOf
 import { judgeLexically, markUnverified, passes } from './judge-lexical';
 import { excerptOnPages } from './page-map';
 import { condensePrompt, judgePrompt, parseJudgeReply, parseRouterReply, routerPrompt, specialistPrompt, synthesizerPrompt, type SynthesisInput } from './prompts';
+import { perspectives } from './perspectives';
 import { routeToPerspectives } from './route-lexical';
 import { headingFor, sectionsFromMarkdown } from './sections';
 import { citeExcerpt, numberSources, type Passage } from './sources';
@@ -332,6 +333,12 @@ async function answerRouted(run: AnswerRun, chosen: Perspective[]): Promise<void
     answerNotCovered(run, question, retrieved, coverage);
     return;
   }
+  await answerCovered(run, chosen, retrieved);
+}
+
+/** The library covers the question: the model's answer, or the extractive one. */
+async function answerCovered(run: AnswerRun, chosen: Perspective[], retrieved: Retrieved): Promise<void> {
+  const question = run.answer.standaloneQuestion;
   const m = run.models;
   if (!m) return writeExtractive(run, question, retrieved, chosen);
   run.answer.sources = await sourcesForModel(run, question, retrieved, chosen);
@@ -347,15 +354,26 @@ async function answerRouted(run: AnswerRun, chosen: Perspective[]): Promise<void
   }
 }
 
-/** For a question too vague to route: is it rather about something the library does not hold? Answers "not covered" if so. */
-async function offTopic(run: AnswerRun): Promise<boolean> {
+/**
+ * A question the lexical router finds no perspective in: about something the library does not
+ * hold ("not covered"), or with enough words the library does hold to be answered from all four
+ * perspectives (a library that is not about the BSC), or really too vague ("BSC?": ask).
+ */
+async function unrouted(run: AnswerRun, router: Answer['router']): Promise<'answered' | 'clarify'> {
   const question = run.answer.standaloneQuestion;
   const retrieved = await run.stage('retrieve', () => retrievePassages(run, question, []), undefined, (x) => `${x.ranked.length} passages`);
   const coverage = await run.stage('abstain', () => checkCoverage(run, question, retrieved), undefined, (c) => (c.covered ? `covered ${c.score}` : `not covered ${c.score}`));
-  if (coverage.covered) return false;
   run.answer.coverage = coverage;
-  answerNotCovered(run, question, retrieved, coverage);
-  return true;
+  if (!coverage.covered) {
+    answerNotCovered(run, question, retrieved, coverage);
+    return 'answered';
+  }
+  const terms = questionTerms(question, run.termStats(retrieved.ranked.map((p) => p.text)));
+  if (router.method !== 'lexical' || terms.length < 2) return 'clarify';
+  run.answer.router = { ...router, perspectives: [...perspectives], needsClarification: false, scope: 'whole', reason: run.pt ? 'Nenhuma perspectiva é mencionada: as quatro.' : 'No perspective is named: all four.' };
+  run.emit({ type: 'router', router: run.answer.router });
+  await answerCovered(run, run.answer.router.perspectives, retrieved);
+  return 'answered';
 }
 
 /**
@@ -372,8 +390,8 @@ export async function answerQuestion(deps: PipelineDeps, req: AnswerRequest, hoo
     const { clarifyingQuestion, ...router } = await run.stage('route', () => routeQuestion(run, answer.standaloneQuestion), undefined, (r) => r.perspectives.join(', '));
     answer.router = router;
     run.emit({ type: 'router', router });
-    if ((router.needsClarification || router.perspectives.length === 0) && (await offTopic(run))) {
-      // Too short to route, and about something the library does not hold: say that, not "be more specific".
+    if ((router.needsClarification || router.perspectives.length === 0) && (await unrouted(run, router)) === 'answered') {
+      // Answered from the library as it is, or "not covered": not "be more specific".
     } else if (router.needsClarification || router.perspectives.length === 0) {
       const example = run.pt ? 'Por exemplo: "Quais indicadores usar na perspectiva financeira?"' : 'For example: "Which measures suit the customer perspective?"';
       answer.text = clarifyingQuestion?.trim() || `${router.reason} ${example}`;

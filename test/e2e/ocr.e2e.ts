@@ -57,4 +57,25 @@ describe('a scanned PDF in Chromium', () => {
     await waitFor(async () => ((await inked()) ? true : undefined), 30_000, 'the scan to be drawn in the viewer').catch(() => console.log('the viewer did not draw the scanned image within 30 s'));
     await page.screenshot({ path: path.join(artifactsDir, 'ocr-citation.png') });
   }, 240_000);
+
+  it('with OCR turned off in Settings, a scan ends with a message that says to turn it on', async () => {
+    const { page } = browser;
+    await page.getByTestId('nav-settings').click();
+    const enabled = page.getByTestId('ocr-enabled');
+    await enabled.waitFor();
+    expect(await enabled.isChecked()).toBe(true);
+    // A controlled box: it changes when the engine confirms the new settings, so click and wait.
+    await enabled.click();
+    await waitFor(async () => ((await callApi(server.url, 'settings.get')).json.value?.ocr.enabled === false ? true : undefined), 10_000, 'OCR to be turned off');
+    expect(await page.getByTestId('ocr-lang-por').isDisabled()).toBe(true);
+
+    await page.getByTestId('nav-library').click();
+    const scan = await scannedPdf([{ lines: scanTexts.en.slice(0, 3), scan: { dpi: 150 } }]);
+    await page.getByTestId('file-picker').setInputFiles({ name: 'scan-sem-ocr.pdf', mimeType: 'application/pdf', buffer: Buffer.from(scan) });
+    const result = page.getByTestId('job-result').filter({ hasText: /OCR/ });
+    await result.first().waitFor({ timeout: 60_000 });
+    expect(await result.first().textContent()).toMatch(/OCR/);
+    await page.screenshot({ path: path.join(artifactsDir, 'ocr-off-message.png') });
+    await callApi(server.url, 'settings.set', { ocr: { enabled: true } });
+  }, 120_000);
 });

@@ -118,7 +118,7 @@ describe('extractDocument PDF failures', () => {
     expect(err).toBeInstanceOf(BscError);
     expect(err).toMatchObject({
       code: 'NO_TEXT',
-      message: 'No text layer in 2 pages: this is a scanned or image-only PDF and OCR is off. Turn on OCR in Settings → Import to read it.',
+      message: 'No text layer in 2 pages: this is a scanned or image-only PDF and OCR is off. Turn on OCR in Settings (Scanned pages and images) to read it.',
       details: { pageCount: 2, ocr: 'off' },
     });
     const empty = await PDFDocument.create();

@@ -300,7 +300,7 @@ async function readPage(doc: PdfDoc, pageNo: number, ocr: PageOcr, pageCount: nu
 function noTextError(pageCount: number, ocr: PageOcr): BscError {
   const pages = `${pageCount} ${pageCount === 1 ? 'page' : 'pages'}`;
   if (ocr.inkPagesSkipped > 0) {
-    return new BscError('NO_TEXT', `No text layer in ${pages}: this is a scanned or image-only PDF and OCR is off. Turn on OCR in Settings → Import to read it.`, { pageCount, ocr: 'off' });
+    return new BscError('NO_TEXT', `No text layer in ${pages}: this is a scanned or image-only PDF and OCR is off. Turn on OCR in Settings (Scanned pages and images) to read it.`, { pageCount, ocr: 'off' });
   }
   if (ocr.enabled && ocr.emptyResults > 0) {
     return new BscError('NO_TEXT', `OCR found no readable text in ${pages} (the scan may be too faint, blurred or in another language).`, { pageCount, ocr: 'empty' });

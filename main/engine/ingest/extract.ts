@@ -79,7 +79,7 @@ async function extractImage(bytes: Uint8Array, filename: string, opts: ExtractOp
   const image = await decodeImage(bytes, filename);
   throwIfCancelled(opts.signal);
   if (!opts.ocr?.enabled || opts.ocr.languages.length === 0) {
-    throw new BscError('NO_TEXT', `"${filename}" is an image: its text can only be read by OCR, which is off. Turn on OCR in Settings → Import to import it.`, { pageCount: 1, ocr: 'off' });
+    throw new BscError('NO_TEXT', `"${filename}" is an image: its text can only be read by OCR, which is off. Turn on OCR in Settings (Scanned pages and images) to import it.`, { pageCount: 1, ocr: 'off' });
   }
   const started = Date.now();
   opts.onProgress?.({ page: 0, pages: 1, ocr: true });

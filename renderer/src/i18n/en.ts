@@ -55,7 +55,7 @@ export const en = {
     title: 'Library',
     addFiles: 'Add files…',
     pickerLabel: 'Choose files to import',
-    dropHint: 'Drop PDF, Markdown, text or Word (.docx) files — or whole folders — anywhere on this screen.',
+    dropHint: 'Drop PDF, Markdown, text, Word (.docx) or image (PNG, JPEG) files — or whole folders — anywhere on this screen.',
     dropOverlay: 'Drop to add to the library',
     dropOverlaySub: 'PDF, Markdown, text and Word (.docx); folders are searched for them',
     dropActive: 'Files are over the library. Release to import them.',

@@ -57,7 +57,7 @@ export const ptBR: Messages = {
     title: 'Biblioteca',
     addFiles: 'Adicionar arquivos…',
     pickerLabel: 'Escolher arquivos para importar',
-    dropHint: 'Solte arquivos PDF, Markdown, texto ou Word (.docx) — ou pastas inteiras — em qualquer lugar desta tela.',
+    dropHint: 'Solte arquivos PDF, Markdown, texto, Word (.docx) ou imagens (PNG, JPEG) — ou pastas inteiras — em qualquer lugar desta tela.',
     dropOverlay: 'Solte para adicionar à biblioteca',
     dropOverlaySub: 'PDF, Markdown, texto e Word (.docx); pastas são percorridas',
     dropActive: 'Arquivos sobre a biblioteca. Solte para importá-los.',

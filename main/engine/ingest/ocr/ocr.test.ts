@@ -51,7 +51,7 @@ describe('OCR of scanned PDFs and images (tesseract, offline)', () => {
   it('an image-only PDF with OCR off ends with NO_TEXT that says to turn OCR on', async () => {
     const bytes = await scannedPdf([{ lines: scanTexts.pt.slice(0, 2), scan: { dpi: 100 } }]);
     await expect(extractDocument(bytes, 'scan.pdf', { ocr: { enabled: false, languages: ['por'] } })).rejects.toMatchObject({
-      code: 'NO_TEXT', message: expect.stringMatching(/OCR is off.*Settings → Import/), details: { ocr: 'off' },
+      code: 'NO_TEXT', message: expect.stringMatching(/OCR is off.*Settings \(Scanned pages and images\)/), details: { ocr: 'off' },
     });
   }, 60_000);
 

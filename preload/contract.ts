@@ -143,6 +143,8 @@ const settingsSections = {
     rrfK: z.number().int().min(1).max(1000),
     denseWeight: z.number().min(0).max(10),
     bm25Weight: z.number().min(0).max(10),
+    /** Reader threads for searches (null: one per core beyond the engine's, at least one; 0: in the engine thread). Read at start. */
+    readerThreads: z.number().int().min(0).max(64).nullable(),
   }),
 };
 
@@ -156,7 +158,7 @@ export const defaultSettings: Settings = {
   ocr: { enabled: true, languages: ['por', 'eng'] },
   vectorStore: { mode: 'embedded', qdrantUrl: null, collection: 'agente_bsc', shardNumber: 1, replicationFactor: 1 },
   embeddings: { provider: 'none', model: 'text-embedding-3-small', dimensions: null, baseUrl: null, modelDir: null, batchSize: 100, concurrency: 2 },
-  retrieval: { mode: 'hybrid', k: 10, rrfK: 60, denseWeight: 1, bm25Weight: 1 },
+  retrieval: { mode: 'hybrid', k: 10, rrfK: 60, denseWeight: 1, bm25Weight: 1, readerThreads: null },
   chat: {
     provider: 'none', baseUrl: null,
     models: { router: null, specialist: null, synthesizer: null, judge: null, contextualizer: null },

@@ -40,6 +40,7 @@ if (all || want.has('main')) {
     entryPoints: {
       'engine-process': 'main/engine/engine-process.ts',
       'extract-worker': 'main/engine/ingest/extract-worker.ts',
+      'reader-pool-worker': 'main/engine/retrieval/reader-pool-worker.ts',
       server: 'main/server/index.ts',
       cli: 'main/cli/index.ts',
       electron: 'main/electron/main.ts',

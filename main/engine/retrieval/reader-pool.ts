@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { BscError, isAbortError, throwIfCancelled } from '../errors';
+import type { Logger } from '../observability/log';
+import type { IndexLanguage } from './analyze';
+import { type RetrieveDeps, type RetrieveQuery, type RetrieveResult, retrieve } from './retrieve';
+
+/**
+ * Searches in a pool of reader threads, each with its own read-only connection to the library over
+ * SQLite's WAL, so concurrent searches (a team on the server, parallel perspectives of an answer)
+ * use every core while the single writer stays in the engine thread. The question is embedded here
+ * (the provider and its cache live in this thread); the threads run retrieve() on the embedded
+ * store. Other stores (Qdrant) and a pool of size 0 run in this thread, as before.
+ */
+
+export type ReaderRequest = {
+  id: number;
+  dbFile: string;
+  query: Omit<RetrieveQuery, 'signal'>;
+  libraryLangs: IndexLanguage[];
+  hasEmbedder: boolean;
+  vector?: Float32Array;
+  embedError?: string;
+};
+
+export type ReaderReply =
+  | { id: number; ok: true; result: RetrieveResult }
+  | { id: number; ok: false; error: { code: string; message: string; details?: unknown } };
+
+/** The default size: one thread per core beyond the engine's own, at least one. */
+export function defaultReaderThreads(cores = os.availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
+interface Reader {
+  worker: Worker;
+  busy: number;
+}
+
+export interface ReaderPool {
+  readonly size: number;
+  /** A RetrieveExecutor (retrieval/search-service.ts). */
+  execute(deps: RetrieveDeps, query: RetrieveQuery): Promise<RetrieveResult>;
+  close(): Promise<void>;
+}
+
+/** The worker's entry: the built bundle next to us, else the TypeScript source through tsx. */
+function workerSource(): { code: string; eval: true } | { file: string } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const built = path.join(here, 'reader-pool-worker.js');
+  if (fs.existsSync(built)) return { file: built };
+  const source = pathToFileURL(path.join(here, 'reader-pool-worker.ts')).href;
+  return { eval: true, code: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })` };
+}
+
+export function createReaderPool(opts: { size: number; log: Logger }): ReaderPool {
+  const size = Math.max(0, Math.floor(opts.size));
+  const readers: Reader[] = [];
+  const pending = new Map<number, { resolve(r: RetrieveResult): void; reject(e: unknown): void; reader: Reader }>();
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Reader => {
+    const src = workerSource();
+    const worker = 'file' in src ? new Worker(src.file) : new Worker(src.code, { eval: true });
+    const reader: Reader = { worker, busy: 0 };
+    worker.unref();
+    worker.on('message', (reply: ReaderReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      reader.busy--;
+      if (reply.ok) p.resolve(reply.result);
+      else p.reject(new BscError(reply.error.code as never, reply.error.message, reply.error.details));
+    });
+    worker.on('error', (err) => {
+      opts.log.error('search reader thread failed; starting another', { error: err });
+      for (const [id, p] of pending) if (p.reader === reader) { pending.delete(id); p.reject(err); }
+      readers.splice(readers.indexOf(reader), 1);
+    });
+    readers.push(reader);
+    return reader;
+  };
+
+  /** The least busy reader, starting threads up to `size` as load arrives. */
+  const pick = (): Reader => {
+    const idle = readers.find((r) => r.busy === 0);
+    if (idle) return idle;
+    if (readers.length < size) return spawn();
+    return readers.reduce((a, b) => (b.busy < a.busy ? b : a));
+  };
+
+  async function execute(deps: RetrieveDeps, query: RetrieveQuery): Promise<RetrieveResult> {
+    if (closed || size === 0 || deps.store.kind !== 'embedded' || !deps.db.name || deps.db.memory) return retrieve(deps, query);
+    const { signal, ...plain } = query;
+    const req: ReaderRequest = { id: nextId++, dbFile: deps.db.name, query: plain, libraryLangs: deps.libraryLangs, hasEmbedder: deps.embed !== null };
+    if (deps.embed && query.mode !== 'bm25') {
+      try {
+        [req.vector] = await deps.embed([query.query], signal);
+      } catch (err) {
+        if (isAbortError(err) || signal?.aborted) throw err;
+        req.embedError = err instanceof Error ? err.message : String(err);
+      }
+    }
+    throwIfCancelled(signal);
+    const reader = pick();
+    reader.busy++;
+    return new Promise<RetrieveResult>((resolve, reject) => {
+      pending.set(req.id, { resolve, reject, reader });
+      // A cancelled search stops waiting; the thread's answer is dropped when it comes.
+      signal?.addEventListener('abort', () => {
+        if (pending.delete(req.id)) {
+          reader.busy--;
+          reject(new BscError('CANCELLED', 'Cancelled.'));
+        }
+      }, { once: true });
+      reader.worker.postMessage(req);
+    });
+  }
+
+  return {
+    size,
+    execute,
+    async close() {
+      closed = true;
+      for (const [id, p] of pending) { pending.delete(id); p.reject(new BscError('CANCELLED', 'The engine is closing.')); }
+      await Promise.all(readers.splice(0).map((r) => r.worker.terminate()));
+    },
+  };
+}

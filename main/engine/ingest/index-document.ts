@@ -86,15 +86,8 @@ function documentLanguage(doc: ExtractedDocument) {
   return detectDocumentLanguage(doc.pages.map((p) => p.text));
 }
 
-/**
- * One file into the library: read, dedupe by content, extract (isolated), chunk, analyse, embed
- * (cache first), then one transaction. Until that transaction commits nothing of it is visible.
- */
-export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise<IndexOutcome> {
-  const { signal } = req;
-  const progress = (p: IndexProgress) => req.onProgress?.(p);
-  const settings = deps.settings();
-  progress({ stage: 'reading' });
+/** The file's bytes, refused early when it is gone, not a file, empty or over the size limit. */
+function readSource(req: IndexRequest, maxFileMb: number): Uint8Array {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(req.path);
@@ -103,35 +96,19 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
   }
   if (!stat.isFile()) throw new BscError('UNSUPPORTED_TYPE', `"${req.filename}" is not a regular file.`);
   if (stat.size === 0) throw new BscError('EMPTY_FILE', `"${req.filename}" is empty (0 bytes).`);
-  const maxBytes = settings.import.maxFileMb * 1024 * 1024;
-  if (stat.size > maxBytes) {
-    throw new BscError('TOO_LARGE', `"${req.filename}" is ${(stat.size / 1048576).toFixed(1)} MB; the limit is ${settings.import.maxFileMb} MB (Settings → Import).`);
+  if (stat.size > maxFileMb * 1024 * 1024) {
+    throw new BscError('TOO_LARGE', `"${req.filename}" is ${(stat.size / 1048576).toFixed(1)} MB; the limit is ${maxFileMb} MB (Settings → Import).`);
   }
-  const bytes = new Uint8Array(fs.readFileSync(req.path));
-  const sha256 = sha256Of(bytes);
-  const existing = deps.repo.findIndexedBySha(sha256);
-  if (existing && !req.reindex) {
-    return { documentId: existing.id, pages: existing.pageCount, chunks: existing.chunkCount, note: 'already in the library', warnings: [] };
-  }
-  throwIfCancelled(signal);
+  return new Uint8Array(fs.readFileSync(req.path));
+}
 
-  progress({ stage: 'extracting', page: 0, pages: 0 });
-  const doc = await extractIsolated(bytes, req.filename, {
-    password: req.password,
-    maxBytes,
-    signal,
-    ocr: settings.ocr,
-    onProgress: (p) => progress({ stage: p.ocr ? 'recognizing' : 'extracting', page: p.page, pages: p.pages }),
-  });
-  throwIfCancelled(signal);
+type ChunkDraft = ReturnType<typeof chunkPages>[number];
 
-  progress({ stage: 'chunking', page: doc.pageCount, pages: doc.pageCount });
-  const lang = documentLanguage(doc);
-  const drafts = chunkPages(doc.pages, { chunkChars: settings.import.chunkChars, overlapChars: settings.import.overlapChars });
-  if (drafts.length === 0) throw new BscError('NO_TEXT', `No extractable text in "${req.filename}" (${doc.pageCount} pages).`, { pageCount: doc.pageCount });
-  const firstId = deps.allocateChunkIds(drafts.length);
-  // Tagging and analysing run on the engine's event loop: yield every slice so answers and
-  // other requests keep flowing while a large document is indexed.
+/**
+ * Language, perspectives and index terms per chunk. Runs on the engine's event loop: yields every
+ * slice so answers and other requests keep flowing while a large document is indexed.
+ */
+async function analyseChunks(drafts: ChunkDraft[], lang: ReturnType<typeof documentLanguage>, firstId: number, signal?: AbortSignal): Promise<NewChunk[]> {
   const chunks: NewChunk[] = [];
   for (let i = 0; i < drafts.length; i++) {
     if (i > 0 && i % 32 === 0) {
@@ -155,25 +132,70 @@ export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise
       terms: analyzeForIndex([d.headingPath.join(' '), d.text, d.marginText ?? ''].join('\n'), indexLanguageOf(effective)),
     });
   }
+  return chunks;
+}
+
+/** Contextual retrieval, when turned on: each chunk situated in its document, the context indexed too. Returns a warning, if any. */
+async function addContexts(
+  deps: IndexDeps,
+  a: { sha256: string; doc: ExtractedDocument; chunks: NewChunk[]; drafts: ChunkDraft[]; progress: (p: IndexProgress) => void; signal?: AbortSignal },
+): Promise<string | null> {
+  const contextualizer = deps.contextualizer?.();
+  if (!contextualizer) return null;
+  const { chunks, progress } = a;
+  progress({ stage: 'contextualizing', chunks: chunks.length, page: 0, pages: chunks.length });
+  const fullText = a.doc.pages.map((p) => p.text).join('\n\n');
+  const out = await contextualizeChunks(contextualizer.model, a.sha256, fullText, chunks, contextualizer.cache, {
+    signal: a.signal,
+    onProgress: (done, total) => progress({ stage: 'contextualizing', chunks: chunks.length, page: done, pages: total }),
+  });
+  out.contexts.forEach((context, i) => {
+    const c = chunks[i]!;
+    if (!context) return;
+    c.context = context;
+    c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text, a.drafts[i]?.marginText ?? ''].join('\n'), indexLanguageOf(c.lang));
+  });
+  return out.warning ?? null;
+}
+
+/**
+ * One file into the library: read, dedupe by content, extract (isolated), chunk, analyse, embed
+ * (cache first), then one transaction. Until that transaction commits nothing of it is visible.
+ */
+export async function indexDocument(deps: IndexDeps, req: IndexRequest): Promise<IndexOutcome> {
+  const { signal } = req;
+  const progress = (p: IndexProgress) => req.onProgress?.(p);
+  const settings = deps.settings();
+  progress({ stage: 'reading' });
+  const maxBytes = settings.import.maxFileMb * 1024 * 1024;
+  const bytes = readSource(req, settings.import.maxFileMb);
+  const sha256 = sha256Of(bytes);
+  const existing = deps.repo.findIndexedBySha(sha256);
+  if (existing && !req.reindex) {
+    return { documentId: existing.id, pages: existing.pageCount, chunks: existing.chunkCount, note: 'already in the library', warnings: [] };
+  }
+  throwIfCancelled(signal);
+
+  progress({ stage: 'extracting', page: 0, pages: 0 });
+  const doc = await extractIsolated(bytes, req.filename, {
+    password: req.password,
+    maxBytes,
+    signal,
+    ocr: settings.ocr,
+    onProgress: (p) => progress({ stage: p.ocr ? 'recognizing' : 'extracting', page: p.page, pages: p.pages }),
+  });
+  throwIfCancelled(signal);
+
+  progress({ stage: 'chunking', page: doc.pageCount, pages: doc.pageCount });
+  const lang = documentLanguage(doc);
+  const drafts = chunkPages(doc.pages, { chunkChars: settings.import.chunkChars, overlapChars: settings.import.overlapChars });
+  if (drafts.length === 0) throw new BscError('NO_TEXT', `No extractable text in "${req.filename}" (${doc.pageCount} pages).`, { pageCount: doc.pageCount });
+  const chunks = await analyseChunks(drafts, lang, deps.allocateChunkIds(drafts.length), signal);
   progress({ stage: 'chunking', chunks: chunks.length, page: doc.pageCount, pages: doc.pageCount });
 
   const warnings = [...doc.warnings];
-  const contextualizer = deps.contextualizer?.();
-  if (contextualizer) {
-    progress({ stage: 'contextualizing', chunks: chunks.length, page: 0, pages: chunks.length });
-    const fullText = doc.pages.map((p) => p.text).join('\n\n');
-    const out = await contextualizeChunks(contextualizer.model, sha256, fullText, chunks, contextualizer.cache, {
-      signal,
-      onProgress: (done, total) => progress({ stage: 'contextualizing', chunks: chunks.length, page: done, pages: total }),
-    });
-    out.contexts.forEach((context, i) => {
-      const c = chunks[i]!;
-      if (!context) return;
-      c.context = context;
-      c.terms = analyzeForIndex([context, c.headingPath.join(' '), c.text, drafts[i]?.marginText ?? ''].join('\n'), indexLanguageOf(c.lang));
-    });
-    if (out.warning) warnings.push(out.warning);
-  }
+  const contextWarning = await addContexts(deps, { sha256, doc, chunks, drafts, progress, signal });
+  if (contextWarning) warnings.push(contextWarning);
 
   let vectors: Float32Array[] | null = null;
   const embedder = deps.embedder();

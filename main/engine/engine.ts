@@ -24,6 +24,7 @@ import { createStatusService } from './observability/status-service';
 import { type OperationRunner, createOperationsService } from './operations';
 import { sampleLibraryDir as bundledSampleLibraryDir, resourcesDir } from './resources';
 import { createSearchService } from './retrieval/search-service';
+import { createReaderPool, defaultReaderThreads } from './retrieval/reader-pool';
 import type { EngineServices, Lifecycle } from './services';
 import { type DataPaths, dataPaths } from './settings/data-dir';
 import { createProviderKeys, keepCurrentEndpoints } from './settings/provider-keys';
@@ -143,7 +144,10 @@ export function composeEngine(opts: EngineOptions): { services: RootServices; cl
     if (settings.current().vectorStore.mode !== 'embedded') void stores.ensureConnected().catch((err: unknown) => log.warn('vector store not connected', { error: err }));
   });
   const operations = createOperationsService({ database, emit: (op) => events.send({ name: 'onOperation', payload: op }), log, primary: lifecycle.primary });
-  const search = createSearchService({ database, settings: settings.current, embeddings, store: () => stores.active(), libraryLangs: () => library.languages() });
+  // Searches and the retrieval step of answers run in reader threads over the WAL (retrieval/reader-pool.ts).
+  const readers = createReaderPool({ size: settings.current().retrieval.readerThreads ?? defaultReaderThreads(), log });
+  lifecycle.onClose(() => void readers.close());
+  const search = createSearchService({ database, settings: settings.current, embeddings, store: () => stores.active(), libraryLangs: () => library.languages(), executor: readers.execute });
   const chat = createChatRuntime(chatDepsOf({ database, settings, keys, search, library, events, log }));
   lifecycle.onClose(() => chat.close());
   const status = createStatusService({

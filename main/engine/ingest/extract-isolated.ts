@@ -50,7 +50,8 @@ export function extractIsolated(bytes: Uint8Array, filename: string, opts: Isola
 }
 
 function extractInChild(entry: { file: string; execArgv: string[] }, bytes: Uint8Array, filename: string, opts: IsolatedExtractOptions): Promise<ExtractedDocument> {
-  const stallMs = opts.stallTimeoutMs ?? 120_000;
+  // Longer than one OCR page may take (180 s): a slow page is skipped by the child before the child is killed.
+  const stallMs = opts.stallTimeoutMs ?? 240_000;
   const maxRssMb = opts.maxRssMb ?? defaultMaxRssMb;
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new BscError('CANCELLED', 'Cancelled.'));

@@ -53,54 +53,91 @@ function rememberBounded<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.set(key, value);
 }
 
+/** The engine's Prometheus instruments. */
+function instruments(registers: Registry[]) {
+  return {
+    questions: new Counter({ name: 'bsc_questions_total', help: 'Questions answered (or failed), by outcome.', labelNames: ['outcome'], registers }),
+    errors: new Counter({ name: 'bsc_errors_total', help: 'Errors by area and contract error code.', labelNames: ['area', 'code'], registers }),
+    answerSeconds: new Histogram({ name: 'bsc_answer_duration_seconds', help: 'Time from the first event of an answer to its end.', buckets: SECONDS_BUCKETS, registers }),
+    stageSeconds: new Histogram({ name: 'bsc_answer_stage_duration_seconds', help: 'Answer pipeline stage durations.', labelNames: ['stage'], buckets: SECONDS_BUCKETS, registers }),
+    importPages: new Counter({ name: 'bsc_import_pages_total', help: 'Pages of documents imported.', registers }),
+    importDocuments: new Counter({ name: 'bsc_import_documents_total', help: 'Import jobs finished, by state.', labelNames: ['state'], registers }),
+    providerCalls: new Counter({ name: 'bsc_provider_calls_total', help: 'Language-model calls made for answers.', labelNames: ['kind'], registers }),
+    providerSeconds: new Histogram({ name: 'bsc_provider_call_duration_seconds', help: 'Duration of answer stages that call the language model.', labelNames: ['stage'], buckets: SECONDS_BUCKETS, registers }),
+    providerErrors: new Counter({ name: 'bsc_provider_errors_total', help: 'Provider failures, by contract error code.', labelNames: ['code'], registers }),
+    backupLastSuccess: new Gauge({ name: 'bsc_backup_last_success_timestamp_seconds', help: 'When the last backup finished successfully (0: none since the engine started).', registers }),
+    operations: new Counter({ name: 'bsc_operations_total', help: 'Long operations finished, by kind and state.', labelNames: ['kind', 'state'], registers }),
+    corpusVersion: new Gauge({ name: 'bsc_library_corpus_version', help: 'The library\'s corpus version.', registers }),
+  };
+}
+
+/** Embedding-cache hits and misses as monotonic counters: the cache counts since it was opened, so reopenings are bridged. */
+function embeddingCacheCounters(registers: Registry[], cacheStats: EngineMetricsOptions['cacheStats']) {
+  let seen = { hits: 0, misses: 0 };
+  const state = { totals: { hits: 0, misses: 0 } };
+  const pull = () => {
+    const s = cacheStats?.() ?? null;
+    if (!s) return;
+    const dh = s.hits >= seen.hits ? s.hits - seen.hits : s.hits;
+    const dm = s.misses >= seen.misses ? s.misses - seen.misses : s.misses;
+    seen = { hits: s.hits, misses: s.misses };
+    state.totals = { hits: state.totals.hits + dh, misses: state.totals.misses + dm };
+  };
+  new Counter({
+    name: 'bsc_embedding_cache_hits_total', help: 'Embedding-cache lookups that found a stored vector.', registers,
+    collect() { pull(); this.reset(); this.inc(state.totals.hits); },
+  });
+  new Counter({
+    name: 'bsc_embedding_cache_misses_total', help: 'Embedding-cache lookups that had to call the provider.', registers,
+    collect() { pull(); this.reset(); this.inc(state.totals.misses); },
+  });
+  return { pull, get totals() { return state.totals; } };
+}
+
+/** Per-minute figures for the Status charts: the minute being counted, and the points kept for `keepMs`. */
+function minuteHistory(now: () => number, keepMs: number, cache: { pull(): void; readonly totals: { hits: number; misses: number } }) {
+  // Mutated in place, so observers keep counting into the same object across samples.
+  const minute = { questions: 0, errors: 0, latencies: [] as number[], importedPages: 0 };
+  let cacheBase = { ...cache.totals };
+  const points: HistoryPoint[] = [];
+  return {
+    minute,
+    points: () => points.slice(),
+    sample() {
+      cache.pull();
+      const at = now();
+      points.push({
+        at: new Date(at).toISOString(),
+        questions: minute.questions,
+        errors: minute.errors,
+        answerP95Ms: percentile95(minute.latencies),
+        importedPages: minute.importedPages,
+        cacheHits: cache.totals.hits - cacheBase.hits,
+        cacheMisses: cache.totals.misses - cacheBase.misses,
+      });
+      Object.assign(minute, { questions: 0, errors: 0, latencies: [], importedPages: 0 });
+      cacheBase = { ...cache.totals };
+      while (points.length > 0 && Date.parse(points[0]!.at) < at - keepMs) points.shift();
+    },
+  };
+}
+
 export function createEngineMetrics(opts: EngineMetricsOptions = {}): EngineMetrics {
   const now = opts.now ?? Date.now;
   const keepMs = opts.keepMs ?? 24 * 60 * 60 * 1000;
   const registry = new Registry();
   const registers = [registry];
 
-  const questions = new Counter({ name: 'bsc_questions_total', help: 'Questions answered (or failed), by outcome.', labelNames: ['outcome'], registers });
-  const errors = new Counter({ name: 'bsc_errors_total', help: 'Errors by area and contract error code.', labelNames: ['area', 'code'], registers });
-  const answerSeconds = new Histogram({ name: 'bsc_answer_duration_seconds', help: 'Time from the first event of an answer to its end.', buckets: SECONDS_BUCKETS, registers });
-  const stageSeconds = new Histogram({ name: 'bsc_answer_stage_duration_seconds', help: 'Answer pipeline stage durations.', labelNames: ['stage'], buckets: SECONDS_BUCKETS, registers });
-  const importPages = new Counter({ name: 'bsc_import_pages_total', help: 'Pages of documents imported.', registers });
-  const importDocuments = new Counter({ name: 'bsc_import_documents_total', help: 'Import jobs finished, by state.', labelNames: ['state'], registers });
-  const providerCalls = new Counter({ name: 'bsc_provider_calls_total', help: 'Language-model calls made for answers.', labelNames: ['kind'], registers });
-  const providerSeconds = new Histogram({ name: 'bsc_provider_call_duration_seconds', help: 'Duration of answer stages that call the language model.', labelNames: ['stage'], buckets: SECONDS_BUCKETS, registers });
-  const providerErrors = new Counter({ name: 'bsc_provider_errors_total', help: 'Provider failures, by contract error code.', labelNames: ['code'], registers });
-  const backupLastSuccess = new Gauge({ name: 'bsc_backup_last_success_timestamp_seconds', help: 'When the last backup finished successfully (0: none since the engine started).', registers });
-  const operations = new Counter({ name: 'bsc_operations_total', help: 'Long operations finished, by kind and state.', labelNames: ['kind', 'state'], registers });
-  const corpusVersion = new Gauge({ name: 'bsc_library_corpus_version', help: 'The library\'s corpus version.', registers });
-
-  // The cache counts hits and misses since it was opened; keep ours monotonic across reopenings.
-  let cacheSeen = { hits: 0, misses: 0 };
-  let cacheTotals = { hits: 0, misses: 0 };
-  const pullCacheStats = () => {
-    const s = opts.cacheStats?.() ?? null;
-    if (!s) return;
-    const dh = s.hits >= cacheSeen.hits ? s.hits - cacheSeen.hits : s.hits;
-    const dm = s.misses >= cacheSeen.misses ? s.misses - cacheSeen.misses : s.misses;
-    cacheSeen = { hits: s.hits, misses: s.misses };
-    cacheTotals = { hits: cacheTotals.hits + dh, misses: cacheTotals.misses + dm };
-  };
-  new Counter({
-    name: 'bsc_embedding_cache_hits_total', help: 'Embedding-cache lookups that found a stored vector.', registers,
-    collect() { pullCacheStats(); this.reset(); this.inc(cacheTotals.hits); },
-  });
-  new Counter({
-    name: 'bsc_embedding_cache_misses_total', help: 'Embedding-cache lookups that had to call the provider.', registers,
-    collect() { pullCacheStats(); this.reset(); this.inc(cacheTotals.misses); },
-  });
+  const { questions, errors, answerSeconds, stageSeconds, importPages, importDocuments, providerCalls, providerSeconds, providerErrors, backupLastSuccess, operations, corpusVersion } = instruments(registers);
+  const cache = embeddingCacheCounters(registers, opts.cacheStats);
   backupLastSuccess.set(0);
 
   const answers = new Map<string, { startedAt: number; modelStages: Array<{ stage: string; ms: number }> }>();
   const finishedJobs = new Map<string, true>();
   const finishedOps = new Map<string, true>();
 
-  // The minute being accumulated for the history.
-  let minute = { questions: 0, errors: 0, latencies: [] as number[], importedPages: 0 };
-  let minuteCacheBase = { ...cacheTotals };
-  const points: HistoryPoint[] = [];
+  const timeline = minuteHistory(now, keepMs, cache);
+  const minute = timeline.minute;
 
   const countError = (area: string, code: string) => {
     errors.inc({ area, code });
@@ -170,23 +207,8 @@ export function createEngineMetrics(opts: EngineMetricsOptions = {}): EngineMetr
         default: return;
       }
     },
-    sample() {
-      pullCacheStats();
-      const at = now();
-      points.push({
-        at: new Date(at).toISOString(),
-        questions: minute.questions,
-        errors: minute.errors,
-        answerP95Ms: percentile95(minute.latencies),
-        importedPages: minute.importedPages,
-        cacheHits: cacheTotals.hits - minuteCacheBase.hits,
-        cacheMisses: cacheTotals.misses - minuteCacheBase.misses,
-      });
-      minute = { questions: 0, errors: 0, latencies: [], importedPages: 0 };
-      minuteCacheBase = { ...cacheTotals };
-      while (points.length > 0 && Date.parse(points[0]!.at) < at - keepMs) points.shift();
-    },
-    history: () => points.slice(),
+    sample: () => timeline.sample(),
+    history: () => timeline.points(),
     prometheusText: () => registry.metrics(),
   };
 }

@@ -166,6 +166,23 @@ describe('citations open the real PDF page in Chromium', () => {
     expect(Buffer.from(fs.readFileSync(saved)).equals(Buffer.from(pdf))).toBe(true);
   });
 
+  it('shows a PDF page as printed in the library\'s document viewer too', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/#/library`);
+    await page.locator('[data-testid="doc-row"][data-filename="guia-indicadores.pdf"]').click();
+    await page.getByTestId('page-text').waitFor();
+    // Passages first (as before), the printed page one click away, at the page the library shows.
+    await page.locator('.page-link').nth(4).click();
+    expect(await page.getByTestId('page-label').textContent()).toBe('p. 3');
+    await page.getByTestId('toggle-passages').click();
+    const viewer = page.getByTestId('pdf-viewer');
+    await viewer.locator('[data-testid="pdf-page"][data-page-no="5"][data-state="rendered"]').waitFor();
+    expect(await viewer.getByTestId('viewer-page-label').getAttribute('data-page-label')).toBe('3');
+    expect(fold((await viewer.getByTestId('pdf-text-layer').textContent()) ?? '')).toContain(fold(TARGET));
+    await page.screenshot({ path: path.join(artifactsDir, 'library-pdf-page.png') });
+    await page.goto(`${server.url}/#/chat`);
+  });
+
   it('labels an excerpt that runs over a page break "pp. 7–8" and marks its part on each page', async () => {
     const { page } = browser;
     await importThroughUpload(server.url, 'notas-laticinio.pdf', await spanningPdf());

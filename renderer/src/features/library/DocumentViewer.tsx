@@ -9,6 +9,7 @@ import { segmentPageByChunks } from './page-chunks';
 import { pageLabelText } from './page-label';
 import { documentFormat } from '../viewer/document-format';
 import { FormattedText } from '../viewer/FormattedText';
+import { PdfViewer } from '../viewer/PdfViewer';
 
 type Props = {
   documentId: string;
@@ -118,24 +119,30 @@ function openingPage(pages: DocumentPage[], first: number | null, last: number |
   return start;
 }
 
-/** Markdown and Word pages read formatted (headings, lists, tables); their passages can be shown on demand, as for PDFs and text. */
+/**
+ * A page to read (Markdown and Word formatted; a PDF page as printed, drawn by pdf.js) or as its
+ * indexed passages; Markdown opens formatted, PDFs and text open on their passages.
+ */
 function PageBody({ document, page, query, targetChunk }: { document: LibraryDocument; page: DocumentPage; query: string; targetChunk: number | null }) {
   const { t } = useTranslation();
-  const [passages, setPassages] = useState(false);
-  const formatted = documentFormat(document) === 'markdown';
+  const format = documentFormat(document);
+  const [reading, setReading] = useState(format === 'markdown');
+  const [pdfProblem, setPdfProblem] = useState<string | null>(null);
+  const canRead = format === 'markdown' || (format === 'pdf' && pdfProblem === null);
+  const showing = reading && canRead ? format : 'passages';
+  const toggleLabel = reading ? t('library.viewer.showPassages') : format === 'pdf' ? t('showPage', { ns: 'viewer' }) : t('library.viewer.showFormatted');
   return (
     <>
       <p className="muted chunk-legend">
-        {formatted && !passages ? t('library.viewer.formatted') : t('library.viewer.legend', { count: page.chunks.length })}
-        {formatted && (
-          <button type="button" className="secondary small chunk-toggle" onClick={() => setPassages(!passages)} data-testid="toggle-passages">
-            {passages ? t('library.viewer.showFormatted') : t('library.viewer.showPassages')}
-          </button>
+        {showing === 'markdown' ? t('library.viewer.formatted') : showing === 'pdf' ? t('pageAsPrinted', { ns: 'viewer' }) : t('library.viewer.legend', { count: page.chunks.length })}
+        {canRead && (
+          <button type="button" className="secondary small chunk-toggle" onClick={() => setReading(!reading)} data-testid="toggle-passages">{toggleLabel}</button>
         )}
       </p>
-      {formatted && !passages
-        ? <FormattedText text={page.text} query={query} className="page-text formatted-page" testId="page-text" />
-        : <PageText page={page} query={query} targetChunk={targetChunk} />}
+      {pdfProblem && <p className="notice">{t('failed', { ns: 'viewer', message: pdfProblem })}</p>}
+      {showing === 'markdown' && <FormattedText text={page.text} query={query} className="page-text formatted-page" testId="page-text" />}
+      {showing === 'pdf' && <PdfViewer key={page.pageNo} documentId={document.id} initialPage={page.pageNo} excerpt={null} showPager={false} onUnavailable={setPdfProblem} />}
+      {showing === 'passages' && <PageText page={page} query={query} targetChunk={targetChunk} />}
     </>
   );
 }

@@ -14,6 +14,8 @@ type Props = {
   excerpt: string | null;
   /** The last physical page the excerpt runs onto (a sentence over a page break). */
   excerptEndPage?: number;
+  /** False where the surrounding view has its own page navigation. */
+  showPager?: boolean;
   /** The PDF cannot be shown (missing, too large, damaged): the caller shows the extracted text instead. */
   onUnavailable: (message: string) => void;
 };
@@ -24,7 +26,7 @@ const MIN_SCALE = 0.3;
 const MAX_SCALE = 4;
 
 /** The cited PDF page rendered by pdf.js, with the excerpt marked, page navigation, zoom and "Open the original". */
-export function PdfViewer({ documentId, initialPage, excerpt, excerptEndPage = initialPage, onUnavailable }: Props) {
+export function PdfViewer({ documentId, initialPage, excerpt, excerptEndPage = initialPage, showPager = true, onUnavailable }: Props) {
   const { t } = useTranslation('viewer');
   const [doc, setDoc] = useState<OpenPdf | null>(null);
   const [pageNo, setPageNo] = useState(initialPage);
@@ -96,6 +98,7 @@ export function PdfViewer({ documentId, initialPage, excerpt, excerptEndPage = i
           onZoom={onZoom}
           onOpenOriginal={open}
           openMode={originalOpenMode()}
+          showPager={showPager}
         />
       )}
       {openError && <p role="alert" className="alert">{t('openFailed', { message: openError })}</p>}

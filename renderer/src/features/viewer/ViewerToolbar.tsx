@@ -11,15 +11,18 @@ type Props = {
   onZoom: (direction: 'in' | 'out' | 'fit') => void;
   onOpenOriginal: () => void;
   openMode: 'desktop' | 'download';
+  /** False where the page around the viewer has its own page navigation (the library's document viewer). */
+  showPager?: boolean;
 };
 
 /** Page navigation (printed label and physical page), zoom and "Open the original". */
-export function ViewerToolbar({ pageNo, pageCount, label, onPage, zoomPercent, onZoom, onOpenOriginal, openMode }: Props) {
+export function ViewerToolbar({ pageNo, pageCount, label, onPage, zoomPercent, onZoom, onOpenOriginal, openMode, showPager = true }: Props) {
   const { t } = useTranslation('viewer');
   const inputId = useId();
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label={t('toolbar')}>
       <div className="viewer-pager">
+        {showPager && <>
         <button type="button" className="secondary small" disabled={pageNo <= 1} onClick={() => onPage(pageNo - 1)} aria-label={t('prev')} data-testid="viewer-prev">‹</button>
         <label htmlFor={inputId} className="viewer-page-input">
           <span className="sr-only">{t('page')}</span>
@@ -38,6 +41,7 @@ export function ViewerToolbar({ pageNo, pageCount, label, onPage, zoomPercent, o
           <span className="muted">{t('ofTotal', { total: pageCount })}</span>
         </label>
         <button type="button" className="secondary small" disabled={pageNo >= pageCount} onClick={() => onPage(pageNo + 1)} aria-label={t('next')} data-testid="viewer-next">›</button>
+        </>}
         <strong className="viewer-page-label" data-testid="viewer-page-label" data-page-no={pageNo} data-page-label={label ?? String(pageNo)}>
           {t('printed', { label: label ?? String(pageNo) })}
         </strong>

@@ -24,6 +24,8 @@ const en = {
   failed: 'The PDF could not be shown ({{message}}); its extracted text is shown instead.',
   excerpt: 'Cited excerpt',
   formatted: 'Formatted text of the cited section',
+  showPage: 'Show the page',
+  pageAsPrinted: 'The page as printed, drawn from the PDF.',
 };
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
@@ -53,6 +55,8 @@ const ptBR: DeepStrings<typeof en> = {
   failed: 'Não foi possível mostrar o PDF ({{message}}); o texto extraído aparece no lugar.',
   excerpt: 'Trecho citado',
   formatted: 'Texto formatado da seção citada',
+  showPage: 'Mostrar a página',
+  pageAsPrinted: 'A página como impressa, desenhada a partir do PDF.',
 };
 
 export const viewerStrings = { en, 'pt-BR': ptBR } as const;

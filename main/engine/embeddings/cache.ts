@@ -59,15 +59,11 @@ CREATE TABLE IF NOT EXISTS embeddings (
 CREATE INDEX IF NOT EXISTS embeddings_last_used ON embeddings(last_used_at);
 `;
 
-export function openEmbeddingCache(path: string, opts: EmbeddingCacheOptions = {}): EmbeddingCache {
-  const ttlMs = (opts.ttlDays ?? 90) * dayMs;
-  const maxBytes = opts.maxBytes ?? 20 * 1024 ** 3;
-  const clock = opts.now ?? Date.now;
-
-  let db: Database.Database;
+/** The cache file, created if needed, with its pragmas and schema. */
+function openCacheDatabase(path: string): Database.Database {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path);
+    const db = new Database(path);
     // Takes effect on a new file only: 16 KiB pages hold a 1536-d vector (6 KiB) without overflow
     // pages, which made reading 20k vectors about 4x faster than the 4 KiB default here.
     db.pragma('page_size = 16384');
@@ -75,10 +71,13 @@ export function openEmbeddingCache(path: string, opts: EmbeddingCacheOptions = {
     db.pragma('synchronous = NORMAL'); // a cache may lose its last writes on power loss; it must not corrupt
     db.pragma('busy_timeout = 5000');
     db.exec(schema);
+    return db;
   } catch (err) {
     throw sqliteFailure(err, path);
   }
+}
 
+function cacheStatements(db: Database.Database) {
   // json_each lets one prepared statement take any number of keys.
   const selectMany = db.prepare<[string], { key: string; vector: Buffer; dims: number }>(
     'SELECT e.key, e.vector, e.dims FROM json_each(?) AS j JOIN embeddings AS e ON e.key = j.value',
@@ -96,6 +95,44 @@ export function openEmbeddingCache(path: string, opts: EmbeddingCacheOptions = {
   const bytesExpired = db.prepare<[number], { bytes: number | null }>('SELECT sum(bytes) AS bytes FROM embeddings WHERE last_used_at < ?');
   const oldestFirst = db.prepare<[], { key: string; bytes: number }>('SELECT key, bytes FROM embeddings ORDER BY last_used_at ASC');
   const deleteOne = db.prepare<[string]>('DELETE FROM embeddings WHERE key = ?');
+  return { selectMany, countPresent, upsert, touch, totals, deleteExpired, bytesExpired, oldestFirst, deleteOne };
+}
+
+/** Expired entries first, then the least recently used until the cache fits its size cap; one transaction. */
+function evictionOf(db: Database.Database, s: ReturnType<typeof cacheStatements>, ttlMs: number, maxBytes: number) {
+  const { totals, deleteExpired, bytesExpired, oldestFirst, deleteOne } = s;
+  return db.transaction((now: number) => {
+    const cutoff = now - ttlMs;
+    const expiredBytes = bytesExpired.get(cutoff)?.bytes ?? 0;
+    const expired = deleteExpired.run(cutoff).changes;
+    let total = totals.get()?.bytes ?? 0;
+    let evicted = 0;
+    let bytesFreed = expiredBytes;
+    if (total > maxBytes) {
+      const victims: { key: string; bytes: number }[] = [];
+      for (const row of oldestFirst.iterate()) {
+        if (total <= maxBytes) break;
+        victims.push(row);
+        total -= row.bytes;
+      }
+      for (const v of victims) {
+        deleteOne.run(v.key);
+        bytesFreed += v.bytes;
+      }
+      evicted = victims.length;
+    }
+    return { expired, evicted, bytesFreed };
+  });
+}
+
+export function openEmbeddingCache(path: string, opts: EmbeddingCacheOptions = {}): EmbeddingCache {
+  const ttlMs = (opts.ttlDays ?? 90) * dayMs;
+  const maxBytes = opts.maxBytes ?? 20 * 1024 ** 3;
+  const clock = opts.now ?? Date.now;
+
+  const db = openCacheDatabase(path);
+  const statements = cacheStatements(db);
+  const { selectMany, countPresent, upsert, touch, totals } = statements;
 
   let hits = 0;
   let misses = 0;
@@ -119,28 +156,7 @@ export function openEmbeddingCache(path: string, opts: EmbeddingCacheOptions = {
     }
   });
 
-  const evictAll = db.transaction((now: number) => {
-    const cutoff = now - ttlMs;
-    const expiredBytes = bytesExpired.get(cutoff)?.bytes ?? 0;
-    const expired = deleteExpired.run(cutoff).changes;
-    let total = totals.get()?.bytes ?? 0;
-    let evicted = 0;
-    let bytesFreed = expiredBytes;
-    if (total > maxBytes) {
-      const victims: { key: string; bytes: number }[] = [];
-      for (const row of oldestFirst.iterate()) {
-        if (total <= maxBytes) break;
-        victims.push(row);
-        total -= row.bytes;
-      }
-      for (const v of victims) {
-        deleteOne.run(v.key);
-        bytesFreed += v.bytes;
-      }
-      evicted = victims.length;
-    }
-    return { expired, evicted, bytesFreed };
-  });
+  const evictAll = evictionOf(db, statements, ttlMs, maxBytes);
 
   const guarded = <T>(fn: () => T): T => {
     try {

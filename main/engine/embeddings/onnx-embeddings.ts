@@ -99,6 +99,29 @@ export function localModelName(modelDir: string, card = readLocalModelCard(model
  * Embeds in this process with onnxruntime (CPU). The model is loaded on first use; runs are
  * serialised, since one run already uses every core and parallel runs would only fight for them.
  */
+/** The model's input tensors for one padded batch, and the attention mask pooling reads (1 = a real token, 0 = padding). */
+function feedsFor(m: LoadedModel, batch: EncodedText[]): { feeds: Record<string, Tensor>; mask: Uint8Array } {
+  const rows = batch.length;
+  const width = Math.max(...batch.map((e) => e.ids.length));
+  const mask = new Uint8Array(rows * width);
+  batch.forEach((e, r) => mask.fill(1, r * width, r * width + e.ids.length));
+  const feeds: Record<string, Tensor> = {};
+  for (const input of m.inputs) {
+    const data = input.type === 'int64' ? new BigInt64Array(rows * width) : new Int32Array(rows * width);
+    batch.forEach((e, r) => {
+      const row = input.name === 'input_ids' ? e.ids : input.name === 'token_type_ids' ? e.typeIds : undefined;
+      for (let t = 0; t < width; t++) {
+        const inText = t < e.ids.length;
+        const value = input.name === 'attention_mask' ? (inText ? 1 : 0) : inText ? (row?.[t] ?? 0) : input.name === 'input_ids' ? m.padId : 0;
+        if (data instanceof BigInt64Array) data[r * width + t] = BigInt(value);
+        else data[r * width + t] = value;
+      }
+    });
+    feeds[input.name] = new m.ort.Tensor(data, [rows, width]);
+  }
+  return { feeds, mask };
+}
+
 export function createOnnxEmbeddingProvider(o: OnnxEmbeddingOptions): EmbeddingProvider {
   const files = localModelFiles(o.modelDir); // fail at creation, as a missing API key does
   const pooling = o.pooling ?? 'mean';
@@ -118,24 +141,7 @@ export function createOnnxEmbeddingProvider(o: OnnxEmbeddingOptions): EmbeddingP
   };
 
   const runBatch = async (m: LoadedModel, batch: EncodedText[]): Promise<Float32Array[]> => {
-    const rows = batch.length;
-    const width = Math.max(...batch.map((e) => e.ids.length));
-    const mask = new Uint8Array(rows * width); // also read by pooling: 1 = a real token, 0 = padding
-    batch.forEach((e, r) => mask.fill(1, r * width, r * width + e.ids.length));
-    const feeds: Record<string, Tensor> = {};
-    for (const input of m.inputs) {
-      const data = input.type === 'int64' ? new BigInt64Array(rows * width) : new Int32Array(rows * width);
-      batch.forEach((e, r) => {
-        const row = input.name === 'input_ids' ? e.ids : input.name === 'token_type_ids' ? e.typeIds : undefined;
-        for (let t = 0; t < width; t++) {
-          const inText = t < e.ids.length;
-          const value = input.name === 'attention_mask' ? (inText ? 1 : 0) : inText ? (row?.[t] ?? 0) : input.name === 'input_ids' ? m.padId : 0;
-          if (data instanceof BigInt64Array) data[r * width + t] = BigInt(value);
-          else data[r * width + t] = value;
-        }
-      });
-      feeds[input.name] = new m.ort.Tensor(data, [rows, width]);
-    }
+    const { feeds, mask } = feedsFor(m, batch);
     let result: InferenceSession.OnnxValueMapType;
     try {
       result = await m.session.run(feeds, [m.output]);

@@ -56,12 +56,22 @@ function workerSource(): { code: string; eval: true } | { file: string } {
   return { eval: true, code: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })` };
 }
 
+/** The embedding outcome already reached (vector or failure), replayed for retrieve(). */
+function embedOutcome(deps: RetrieveDeps, req: ReaderRequest): RetrieveDeps['embed'] {
+  if (!deps.embed) return null;
+  return async () => {
+    if (req.vector) return [req.vector];
+    throw new Error(req.embedError ?? 'the question was not embedded');
+  };
+}
+
 export function createReaderPool(opts: { size: number; log: Logger }): ReaderPool {
   const size = Math.max(0, Math.floor(opts.size));
   const readers: Reader[] = [];
   const pending = new Map<number, { resolve(r: RetrieveResult): void; reject(e: unknown): void; reader: Reader }>();
   let nextId = 1;
   let closed = false;
+  let inThread = 0;
 
   const spawn = (): Reader => {
     const src = workerSource();
@@ -106,6 +116,16 @@ export function createReaderPool(opts: { size: number; log: Logger }): ReaderPoo
       }
     }
     throwIfCancelled(signal);
+    // Every reader busy: one search at a time may run in the engine thread too, so on two cores
+    // (one reader by default) both cores serve searches under load.
+    if (inThread === 0 && readers.length >= size && readers.every((r) => r.busy > 0)) {
+      inThread++;
+      try {
+        return await retrieve({ ...deps, embed: embedOutcome(deps, req) }, query);
+      } finally {
+        inThread--;
+      }
+    }
     const reader = pick();
     reader.busy++;
     return new Promise<RetrieveResult>((resolve, reject) => {

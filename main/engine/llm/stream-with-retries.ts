@@ -143,23 +143,7 @@ export async function* streamWithRetries(
   const onCallerAbort = () => whole.abort();
   signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-  // Why the request was aborted, when it was: the caller, the total timeout, or the first-token timeout.
-  const abortReason = (firstTokenTimedOut: boolean): BscError | null => {
-    if (signal?.aborted) return new BscError('CANCELLED', 'Cancelled.');
-    if (totalTimedOut) {
-      return new BscError('PROVIDER_UNAVAILABLE', `${label} did not finish answering within ${seconds(limits.totalTimeoutMs)}.`, {
-        ...details,
-        timeoutMs: limits.totalTimeoutMs,
-      });
-    }
-    if (firstTokenTimedOut) {
-      return new BscError('PROVIDER_UNAVAILABLE', `${label} did not start answering within ${seconds(limits.firstTokenTimeoutMs)}.`, {
-        ...details,
-        timeoutMs: limits.firstTokenTimeoutMs,
-      });
-    }
-    return null;
-  };
+  const abortReason = (firstTokenTimedOut: boolean) => whyAborted({ signal, label, details, limits, totalTimedOut, firstTokenTimedOut });
 
   try {
     for (let tryNo = 1; ; tryNo++) {
@@ -227,6 +211,20 @@ export async function* streamWithRetries(
     clearTimeout(totalTimer);
     signal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+/** Why the request was aborted, when it was: the caller, the total timeout, or the first-token timeout. */
+function whyAborted(a: {
+  signal: AbortSignal | undefined; label: string; details: Record<string, unknown>; limits: StreamLimits; totalTimedOut: boolean; firstTokenTimedOut: boolean;
+}): BscError | null {
+  if (a.signal?.aborted) return new BscError('CANCELLED', 'Cancelled.');
+  if (a.totalTimedOut) {
+    return new BscError('PROVIDER_UNAVAILABLE', `${a.label} did not finish answering within ${seconds(a.limits.totalTimeoutMs)}.`, { ...a.details, timeoutMs: a.limits.totalTimeoutMs });
+  }
+  if (a.firstTokenTimedOut) {
+    return new BscError('PROVIDER_UNAVAILABLE', `${a.label} did not start answering within ${seconds(a.limits.firstTokenTimeoutMs)}.`, { ...a.details, timeoutMs: a.limits.firstTokenTimeoutMs });
+  }
+  return null;
 }
 
 function withAttempts(err: BscError, attempts: number): BscError {

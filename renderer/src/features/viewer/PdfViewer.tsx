@@ -110,7 +110,7 @@ export function PdfViewer({ documentId, initialPage, excerpt, excerptEndPage = i
           <PdfPage pdf={doc.pdf} pageNo={page} scale={scale} excerpt={excerpt} onRendered={onRendered} onError={(m) => unavailable.current(m)} />
         )}
       </div>
-      {rendered && !rendered.text.trim() && excerpt && <blockquote className="source-quote" data-testid="source-quote">{excerpt}</blockquote>}
+      {rendered && !rendered.text.trim() && excerpt && <blockquote className="source-quote" data-testid="source-quote">{excerpt.replace(/(?<!\n)\n(?!\n)/g, ' ')}</blockquote>}
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { measureRendererDuringImport, rendererUnavailable } from './renderer-ben
 import { type Baseline, type BenchMetric, type BenchSection, baselineFrom, formatBenchTable, parseBaseline } from './report';
 import { measureStoreLatency, measureVectorLibrary } from './retrieval-bench';
 import { findServerLoad, metricsFromLoadResult } from './server-load-section';
+import { measureBackupSpeed, measureSearchConcurrency } from './store-bench';
 import { measureStrategy } from './strategy-bench';
 import { measureTitles } from './titles-bench';
 import { measureWatchLatency } from './watch-bench';
@@ -82,11 +83,15 @@ async function main(): Promise<void> {
     { name: 'import', limitMs: 180_000, run: async (s) => measureImportThroughput(await benchPdf(300), 300, s) },
     { name: 'import-memory', limitMs: 240_000, run: async (s) => measureImportPeakMemory(await benchPdf(1000), 1000, s) },
     { name: 'latency-10k', limitMs: 120_000, run: (s) => measureStoreLatency(10_000, 100, 110_000, s) },
+    { name: 'latency-10k-384', limitMs: 120_000, run: (s) => measureStoreLatency(10_000, 100, 110_000, s, 384) },
     { name: 'retrieve-10k', limitMs: 120_000, run: (s) => measureVectorLibrary(10_000, 60, 110_000, s) },
+    { name: 'backup-speed', limitMs: 300_000, run: (s) => measureBackupSpeed(quick ? 200 : 1024, s) },
     ...(quick ? [] : [
-      // At 100k a KNN query reads every vector (about 1.3 s each here): few queries, long limits.
-      { name: 'latency-100k', limitMs: 240_000, run: (s: AbortSignal) => measureStoreLatency(100_000, 8, 230_000, s) },
+      // At 100k the exact float KNN baseline reads every vector (about 1.3 s each here): few queries, long limits.
+      { name: 'latency-100k', limitMs: 300_000, run: (s: AbortSignal) => measureStoreLatency(100_000, 20, 290_000, s) },
+      { name: 'latency-100k-384', limitMs: 240_000, run: (s: AbortSignal) => measureStoreLatency(100_000, 40, 230_000, s, 384) },
       { name: 'retrieve-100k', limitMs: 240_000, run: (s: AbortSignal) => measureVectorLibrary(100_000, 12, 230_000, s) },
+      { name: 'search-readers-100k', limitMs: 300_000, run: (s: AbortSignal) => measureSearchConcurrency(100_000, 384, 10, s) },
     ]),
     {
       name: 'renderer', limitMs: 180_000,

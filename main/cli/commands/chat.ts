@@ -6,7 +6,8 @@ function formatSources(a: Answer): string {
   if (a.sources.length === 0) return '';
   const pt = a.language === 'pt';
   const lines = a.sources.map((s) => `  [${s.n}] ${sourceLabel(s)}  (${s.filename})`);
-  return `\n${pt ? 'Fontes' : 'Sources'}:\n${lines.join('\n')}\n`;
+  const title = a.kind === 'not-covered' ? (pt ? 'Material mais próximo' : 'Nearest material') : pt ? 'Fontes' : 'Sources';
+  return `\n${title}:\n${lines.join('\n')}\n`;
 }
 
 /** `bsc ask --json` citations: what the answer quotes and the page(s) holding it (physical 1-based pages, printed labels). */
@@ -45,7 +46,9 @@ export function formatAnswerFooter(a: Answer): string {
   const meta = a.cached
     ? `  cached answer from ${a.cached.at}\n`
     : `  ${a.kind}, ${a.timings.total ?? 0} ms, ${a.usage.calls} model calls, ${a.usage.inputTokens}+${a.usage.outputTokens} tokens, ${cost}\n`;
-  return `${formatSources(a)}${formatJudge(a.judge, pt)}${notes}${meta}  conversation ${a.conversationId}\n`;
+  const failure = a.modelFailure ? `  the model did not answer (${a.modelFailure.reason}) — extractive answer instead\n` : '';
+  const coverage = a.kind === 'not-covered' && a.coverage ? `  not covered: coverage ${a.coverage.score} below ${a.coverage.threshold}${a.coverage.missingTerms.length ? ` (missing: ${a.coverage.missingTerms.join(', ')})` : ''}\n` : '';
+  return `${formatSources(a)}${formatJudge(a.judge, pt)}${failure}${coverage}${notes}${meta}  conversation ${a.conversationId}\n`;
 }
 
 export const chatCommands: CliCommand[] = [

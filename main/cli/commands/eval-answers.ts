@@ -167,6 +167,8 @@ export interface FirstCitation {
   searchTop1: number;
   notCovered: number;
   noCitation: number;
+  /** Questions whose first citation is not the gold passage although search's top-1 is. */
+  misses: Array<{ question: string; kind: string; first: string | null; rankOfFirst: number | null }>;
 }
 
 const passageFile = (i: number) => `passage-${String(i + 1).padStart(5, '0')}.txt`;
@@ -184,16 +186,23 @@ export async function measureFirstCitation(ctx: CliContext, data: RetrievalDatas
     else canonical.set(key, p.id);
   }
   return withTempLibrary(ctx, files, async (lib) => {
-    const r: FirstCitation = { questions: data.questions.length, firstIsGold: 0, searchTop1: 0, notCovered: 0, noCitation: 0 };
+    const r: FirstCitation = { questions: data.questions.length, firstIsGold: 0, searchTop1: 0, notCovered: 0, noCitation: 0, misses: [] };
     for (const q of data.questions) {
       const gold = alias.get(q.passage_id) ?? q.passage_id;
-      const search = await lib.call<{ hits: SearchHit[] }>('library.search', { query: q.question, k: 1, mode: 'bm25' });
-      if (search.hits[0] && byFile.get(search.hits[0].filename) === gold) r.searchTop1++;
+      const search = await lib.call<{ hits: SearchHit[] }>('library.search', { query: q.question, k: 10, mode: 'bm25' });
+      const ranked = search.hits.map((h) => byFile.get(h.filename));
+      const searchRight = ranked[0] === gold;
+      if (searchRight) r.searchTop1++;
       const answer = await lib.ask(q.question);
       if (answer.kind === 'not-covered') r.notCovered++;
       const first = answer.kind === 'not-covered' ? undefined : answer.sources[0];
+      const right = first !== undefined && byFile.get(first.filename) === gold;
       if (!first) r.noCitation++;
-      else if (byFile.get(first.filename) === gold) r.firstIsGold++;
+      else if (right) r.firstIsGold++;
+      if (!right && searchRight && r.misses.length < 12) {
+        const at = first ? ranked.indexOf(byFile.get(first.filename)) : -1;
+        r.misses.push({ question: q.question, kind: answer.router?.needsClarification ? 'clarify' : answer.kind, first: first ? (first.excerpt ?? '').slice(0, 80) : null, rankOfFirst: at < 0 ? null : at + 1 });
+      }
     }
     return r;
   });

@@ -331,9 +331,9 @@ export async function evaluateAnswers(ctx: CliContext, root: string, faquadFile:
     heldoutCases = faquadJudgeCases(raw as Parameters<typeof faquadJudgeCases>[0], 60, 120);
     faquadTexts = data.passages.map((p) => p.text);
   } else skipped.push('first citation and the FaQuAD part of the judge set: ../shared/eval/faquad-dev.json not found');
-  const judgeM = mergeJudge(measureJudge(faquadCases, faquadTexts), pageJudge);
+  const judgeM = want('judge') ? mergeJudge(measureJudge(faquadCases, faquadTexts), pageJudge) : pageJudge;
   const judge = { ...judgeM, caughtRate: share(judgeM.caught, judgeM.bad), falseFlagRate: share(judgeM.falseFlags, judgeM.good) };
-  const h = measureJudge(heldoutCases, faquadTexts);
+  const h = measureJudge(want('judge') ? heldoutCases : [], faquadTexts);
   const judgeHeldout = { ...h, caughtRate: share(h.caught, h.bad), falseFlagRate: share(h.falseFlags, h.good) };
   const { abstention, samples } = !want('abstention') && !want('samples') ? { abstention: [], samples: [] } : await withTempLibrary(ctx, sampleLibraryFiles(path.join(root, 'resources/sample-library')), async (lib) => ({
     abstention: want('abstention') ? [await measureAbstention(lib, path.join(root, 'scripts/eval/abstention-set.json')), await measureAbstention(lib, path.join(root, 'scripts/eval/abstention-holdout.json'))] : [],
@@ -350,6 +350,7 @@ export function formatAnswersEval(r: AnswersEval): string {
   if (r.firstCitation) {
     const f = r.firstCitation;
     lines.push(`  first citation = gold passage (FaQuAD dev as a library): ${f.firstIsGold}/${f.questions} = ${pct(f.rate)}; search top-1 (bm25) ${f.searchTop1}/${f.questions} = ${pct(f.searchRate)}; answered "not covered" ${f.notCovered}, no citation ${f.noCitation}`);
+    for (const m of f.misses) lines.push(`    search right, answer not (${m.kind}, first cited = search rank ${m.rankOfFirst ?? '—'}): ${m.question} → "${m.first ?? ''}"`);
   }
   for (const a of r.abstention) {
     lines.push(`  abstention (${a.set}, sample library): unanswerable abstained ${a.abstained}/${a.unanswerable} = ${pct(share(a.abstained, a.unanswerable))} (goal ≥90%); answerable answered ${a.answered}/${a.answerable} = ${pct(share(a.answered, a.answerable))} (goal ≥95%)`);

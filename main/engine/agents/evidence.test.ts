@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../../preload/contract';
+import { noReranker } from '../retrieval/rerank';
+import { startRun } from './answer-run';
+import { checkCoverage, composeFromEvidence, retrievePassages, routeQuestion, type PipelineDeps } from './pipeline';
 import { coverageGate } from './abstain';
 import { isListQuestion, itemListsOf, poolTermStats, questionTerms, selectEvidence } from './evidence';
 import { excerptOnPages, pageSpansInChunk, pagesOfExcerpt, type PageText } from './page-map';
@@ -120,5 +124,36 @@ describe('router: the BSC as a whole goes to all four', () => {
   it('still routes a question about one perspective to it alone', () => {
     expect(routeToPerspectives('Como medir o giro do ativo e o retorno sobre o capital empregado?').perspectives).toEqual(['financial']);
     expect(routeToPerspectives('Quais métricas de satisfação e retenção de clientes usar na perspectiva do cliente?').perspectives).toEqual(['customer']);
+  });
+});
+
+describe('pipeline stages, each on its own', () => {
+  const passages = [
+    passage(1, '# Perspectiva financeira\n\nA perspectiva financeira mede se a estratégia melhora o resultado. Indicadores típicos: ROI e margem EBITDA.', { title: 'Guia' }),
+    passage(2, 'A perspectiva dos clientes mede satisfação, retenção e participação de mercado.', { title: 'Guia' }),
+  ];
+  const deps = (): PipelineDeps => ({
+    settings: defaultSettings,
+    models: null,
+    notes: [],
+    search: async () => ({ hits: passages, mode: 'bm25', notes: [] }),
+    reranker: noReranker,
+  });
+  const runFor = (question: string) => startRun(deps(), { conversationId: 'c', answerId: 'a', question, history: [] }, { signal: new AbortController().signal, emit: () => {} });
+
+  it('retrieve → abstain → compose run alone with a fake search, and the gate says no for the off-topic question', async () => {
+    const run = runFor('O que mede a perspectiva financeira?');
+    const retrieved = await retrievePassages(run, run.req.question, ['financial']);
+    expect(retrieved.ranked.map((p) => p.chunkId)).toEqual([1, 2]);
+    expect(checkCoverage(run, run.req.question, retrieved).covered).toBe(true);
+    const quotes = composeFromEvidence(run, run.req.question, retrieved, ['financial']);
+    expect(quotes[0]!.source).toMatchObject({ n: 1, chunkId: 1, perspective: 'financial' });
+    expect(run.answer.text).toContain('> A perspectiva financeira mede se a estratégia melhora o resultado.');
+    const offTopic = runFor('Qual é a receita de feijoada?');
+    expect(checkCoverage(offTopic, offTopic.req.question, await retrievePassages(offTopic, offTopic.req.question, [])).covered).toBe(false);
+  });
+  it('the route stage uses the lexical router without a model and says why', async () => {
+    const r = await routeQuestion(runFor('Qual é o papel do Escritório de Gestão da Estratégia?'), 'Qual é o papel do Escritório de Gestão da Estratégia?');
+    expect(r).toMatchObject({ method: 'lexical', scope: 'whole', perspectives: ['financial', 'customer', 'process', 'learning'] });
   });
 });

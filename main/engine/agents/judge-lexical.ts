@@ -34,6 +34,14 @@ function headingAbove(s: AnswerSource): string {
   return headings?.[headings.length - 1] ?? first;
 }
 
+/** The text just before a citation's excerpt in its passage (up to one sentence). */
+function sentenceBefore(s: AnswerSource): string {
+  if (s.excerptStart === undefined || s.excerptStart === 0) return '';
+  const before = s.quote.slice(Math.max(0, s.excerptStart - 240), s.excerptStart);
+  const cut = before.search(/[.!?]\s+[^.!?]*[.!?]?\s*$/);
+  return cut >= 0 ? before.slice(cut + 1) : before;
+}
+
 // "p. 12", "pp. 7–8", "página 3", "page iv": page numbers an answer sentence states itself.
 const PAGE_MENTION = /\b(?:pp?\.|p[áa]g(?:ina)?s?\.?|pages?)\s*([\divxlcdm]+)(?:\s*[–-]\s*([\divxlcdm]+))?/gi;
 
@@ -63,7 +71,9 @@ function judgeClaim(c: CitedSentence, byN: Map<number, AnswerSource>, qTerms: Qu
   const pt = input.lang === 'pt';
   const cited = c.citations.map((n) => byN.get(n)).filter((s): s is AnswerSource => s !== undefined);
   const words = contentTerms(c.sentence);
-  const context = new Set([...words, ...cited.flatMap((s) => [...contentTerms(headingAbove(s))])]);
+  // What the claim is about includes the heading it sits under and the sentence just before its excerpt
+  // ("Isso porque…" answers a "por que" question through the sentence it follows).
+  const context = new Set([...words, ...cited.flatMap((s) => [...contentTerms(`${headingAbove(s)} ${sentenceBefore(s)}`)])]);
   const relevant = qTerms.length === 0 || coverageOf(context, qTerms) >= RELEVANCE_SHARE;
   if (c.citations.length === 0) return { supported: false, relevant, reason: pt ? 'Sem citação.' : 'No citation.', terms: words };
   if (cited.length < c.citations.length) return { supported: false, relevant, reason: pt ? 'Cita um trecho que não existe.' : 'Cites a passage that does not exist.', terms: words };

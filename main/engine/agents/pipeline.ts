@@ -369,7 +369,9 @@ async function unrouted(run: AnswerRun, router: Answer['router']): Promise<'answ
     return 'answered';
   }
   const terms = questionTerms(question, run.termStats(retrieved.ranked.map((p) => p.text)));
-  if (router.method !== 'lexical' || terms.length < 2) return 'clarify';
+  // "BSC?" or "ajuda" is too vague; "O que é PBL?" or "Pelo que o MIT optou?" is a question.
+  const words = question.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  if (router.method !== 'lexical' || terms.length === 0 || (terms.length === 1 && words <= 2)) return 'clarify';
   run.answer.router = { ...router, perspectives: [...perspectives], needsClarification: false, scope: 'whole', reason: run.pt ? 'Nenhuma perspectiva é mencionada: as quatro.' : 'No perspective is named: all four.' };
   run.emit({ type: 'router', router: run.answer.router });
   await answerCovered(run, run.answer.router.perspectives, retrieved);

@@ -61,6 +61,7 @@ export async function measureStoreLatency(chunks: number, queries: number, timeo
     { key: `latency.${n}.storeHybridP95`, label: `store hybrid p95, ${label(chunks)} × ${dims}-d`, value: r.hybrid.p95, unit: 'ms' },
     { key: `latency.${n}.rawKnnP95`, label: `exact float KNN (sqlite-vec) p95, ${label(chunks)} × ${dims}-d`, value: r.rawKnn.p95, unit: 'ms' },
     { key: `latency.${n}.retrieveRatioP95`, label: `retrieve() hybrid ÷ float KNN p95, ${label(chunks)} × ${dims}-d`, value: r.retrieveHybrid.p95 / r.rawKnn.p95, unit: '×' },
+    { key: `latency.${n}.codeLoadMs`, label: `first dense search after open (loads the int8 codes), ${label(chunks)} × ${dims}-d`, value: r.codeLoadMs, unit: 'ms' },
     { key: `latency.${n}.recallAt10`, label: `recall@10 quantised vs exact float, ${label(chunks)} × ${dims}-d`, value: r.recallAtK, unit: '', goal: { op: '>=', target: 0.98 } },
   ];
   const fmt = (s: LatencyStats) => `${s.p50}/${s.p95}`;

@@ -65,10 +65,21 @@ function embedOutcome(deps: RetrieveDeps, req: ReaderRequest): RetrieveDeps['emb
   };
 }
 
+/** A search waiting for a reader (or the engine thread), oldest first. */
+interface Job {
+  req: ReaderRequest;
+  deps: RetrieveDeps;
+  query: RetrieveQuery;
+  resolve(r: RetrieveResult): void;
+  reject(e: unknown): void;
+  reader: Reader | null;
+}
+
 export function createReaderPool(opts: { size: number; log: Logger }): ReaderPool {
   const size = Math.max(0, Math.floor(opts.size));
   const readers: Reader[] = [];
-  const pending = new Map<number, { resolve(r: RetrieveResult): void; reject(e: unknown): void; reader: Reader }>();
+  const queue: Job[] = [];
+  const sent = new Map<number, Job>();
   let nextId = 1;
   let closed = false;
   let inThread = 0;
@@ -79,29 +90,49 @@ export function createReaderPool(opts: { size: number; log: Logger }): ReaderPoo
     const reader: Reader = { worker, busy: 0 };
     worker.unref();
     worker.on('message', (reply: ReaderReply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
       reader.busy--;
-      if (reply.ok) p.resolve(reply.result);
-      else p.reject(new BscError(reply.error.code as never, reply.error.message, reply.error.details));
+      const job = sent.get(reply.id);
+      sent.delete(reply.id);
+      if (job && reply.ok) job.resolve(reply.result);
+      else if (job && !reply.ok) job.reject(new BscError(reply.error.code as never, reply.error.message, reply.error.details));
+      pump();
     });
     worker.on('error', (err) => {
       opts.log.error('search reader thread failed; starting another', { error: err });
-      for (const [id, p] of pending) if (p.reader === reader) { pending.delete(id); p.reject(err); }
+      for (const [id, job] of sent) if (job.reader === reader) { sent.delete(id); job.reject(err); }
       readers.splice(readers.indexOf(reader), 1);
+      pump();
     });
     readers.push(reader);
     return reader;
   };
 
-  /** The least busy reader, starting threads up to `size` as load arrives. */
-  const pick = (): Reader => {
-    const idle = readers.find((r) => r.busy === 0);
-    if (idle) return idle;
-    if (readers.length < size) return spawn();
-    return readers.reduce((a, b) => (b.busy < a.busy ? b : a));
-  };
+  /**
+   * Hands the oldest waiting searches to idle readers (started up to `size`), else one at a time
+   * to the engine thread, so on two cores (one reader by default) both serve searches under load,
+   * and every search waits its turn (first come, first served).
+   */
+  function pump(): void {
+    while (queue.length > 0) {
+      const reader = readers.find((r) => r.busy === 0) ?? (readers.length < size ? spawn() : null);
+      if (reader) {
+        const job = queue.shift()!;
+        job.reader = reader;
+        reader.busy++;
+        sent.set(job.req.id, job);
+        reader.worker.postMessage(job.req);
+      } else if (inThread === 0) {
+        const job = queue.shift()!;
+        inThread++;
+        retrieve({ ...job.deps, embed: embedOutcome(job.deps, job.req) }, job.query).then(job.resolve, job.reject).finally(() => {
+          inThread--;
+          pump();
+        });
+      } else {
+        return;
+      }
+    }
+  }
 
   async function execute(deps: RetrieveDeps, query: RetrieveQuery): Promise<RetrieveResult> {
     if (closed || size === 0 || deps.store.kind !== 'embedded' || !deps.db.name || deps.db.memory) return retrieve(deps, query);
@@ -116,28 +147,17 @@ export function createReaderPool(opts: { size: number; log: Logger }): ReaderPoo
       }
     }
     throwIfCancelled(signal);
-    // Every reader busy: one search at a time may run in the engine thread too, so on two cores
-    // (one reader by default) both cores serve searches under load.
-    if (inThread === 0 && readers.length >= size && readers.every((r) => r.busy > 0)) {
-      inThread++;
-      try {
-        return await retrieve({ ...deps, embed: embedOutcome(deps, req) }, query);
-      } finally {
-        inThread--;
-      }
-    }
-    const reader = pick();
-    reader.busy++;
     return new Promise<RetrieveResult>((resolve, reject) => {
-      pending.set(req.id, { resolve, reject, reader });
-      // A cancelled search stops waiting; the thread's answer is dropped when it comes.
+      const job: Job = { req, deps, query, resolve, reject, reader: null };
+      // A cancelled search leaves the queue, or stops waiting for its thread (whose answer is dropped).
       signal?.addEventListener('abort', () => {
-        if (pending.delete(req.id)) {
-          reader.busy--;
-          reject(new BscError('CANCELLED', 'Cancelled.'));
-        }
+        const queued = queue.indexOf(job);
+        if (queued >= 0) queue.splice(queued, 1);
+        else if (!sent.delete(req.id)) return;
+        reject(new BscError('CANCELLED', 'Cancelled.'));
       }, { once: true });
-      reader.worker.postMessage(req);
+      queue.push(job);
+      pump();
     });
   }
 
@@ -146,7 +166,8 @@ export function createReaderPool(opts: { size: number; log: Logger }): ReaderPoo
     execute,
     async close() {
       closed = true;
-      for (const [id, p] of pending) { pending.delete(id); p.reject(new BscError('CANCELLED', 'The engine is closing.')); }
+      for (const job of [...queue.splice(0), ...sent.values()]) job.reject(new BscError('CANCELLED', 'The engine is closing.'));
+      sent.clear();
       await Promise.all(readers.splice(0).map((r) => r.worker.terminate()));
     },
   };

@@ -12,6 +12,7 @@ import {
   BACKUP_FORMAT_VERSION, BackupManifest, DATABASE_ENTRY, MANIFEST_ENTRY, describeEntryName, entryListProblem, parseManifest, type BackupEntry,
 } from './manifest';
 import { checkBackupDatabase } from './verify';
+import { syncDirectory } from '../atomic-write';
 
 /** Added to the archive's name while it is written: a listing of `*.bscbackup` never shows it. */
 export const PARTIAL_SUFFIX = '.partial';
@@ -91,7 +92,7 @@ export async function writeBackupArchive(opts: WriteBackupOptions): Promise<Writ
     }
     throwIfCancelled(signal);
     await rename(partial, opts.outPath);
-    await syncDirectory(path.dirname(opts.outPath));
+    syncDirectory(path.dirname(opts.outPath)); // the rename itself survives a power cut
     return { path: opts.outPath, bytes: (await stat(opts.outPath)).size, manifest };
   } catch (err) {
     await rm(partial, { force: true });
@@ -330,19 +331,5 @@ async function syncFile(file: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
-  }
-}
-
-/** Makes the rename itself durable; directories cannot be opened for sync on Windows, so best effort. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // not supported on this platform
   }
 }

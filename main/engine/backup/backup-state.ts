@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicSync } from '../atomic-write';
 
 // What the backup area remembers between runs: the last scheduled run (so a failure or a silent
 // stop can be shown), when the schedule was switched on (overdue warnings and catch-up count
@@ -29,14 +30,11 @@ export function readBackupState(file: string): BackupState {
   return BackupState.parse({});
 }
 
-/** Read, change, write-then-rename: a crash leaves the old state whole. */
+/** Read, change, write atomically: a crash leaves the old state whole. */
 export function updateBackupState(file: string, change: (s: BackupState) => void): BackupState {
   const state = readBackupState(file);
   change(state);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   return state;
 }
 

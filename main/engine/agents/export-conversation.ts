@@ -31,7 +31,11 @@ export function conversationToMarkdown(conversation: Conversation, messages: Cha
     parts.push(m.text ? m.text.replace(/^(#{1,5})(\s)/gm, '#$1$2') : pt ? '_(sem resposta)_' : '_(no answer)_');
     if (m.status !== 'complete') parts.push(pt ? `_Resposta ${m.status === 'partial' ? 'incompleta' : 'com falha'}${a?.error ? `: ${a.error.message}` : ''}._` : `_Answer ${m.status}${a?.error ? `: ${a.error.message}` : ''}._`);
     if (a?.sources.length) {
-      parts.push(`**${pt ? 'Fontes' : 'Sources'}**\n\n${a.sources.map((s) => `${s.n}. ${sourceLabel(s)} — “${s.quote.replace(/\s+/g, ' ').slice(0, 200)}${s.quote.length > 200 ? '…' : ''}”`).join('\n')}`);
+      parts.push(`**${pt ? 'Fontes' : 'Sources'}**\n\n${a.sources.map((s) => {
+        // The excerpt the answer quotes (answers stored before excerpts: the start of the passage).
+        const quoted = (s.excerpt ?? s.quote).replace(/[*`]+|__/g, '').replace(/\s+/g, ' ').trim();
+        return `${s.n}. ${sourceLabel(s)} — “${quoted.slice(0, 300)}${quoted.length > 300 ? '…' : ''}”`;
+      }).join('\n')}`);
     }
     const judge = a ? judgeLine(a) : null;
     if (judge) parts.push(judge);

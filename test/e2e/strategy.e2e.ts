@@ -78,6 +78,11 @@ describe('the Strategy view in Chromium', () => {
     await row.getByLabel('Fórmula').fill('lucro operacional / capital empregado');
     await row.getByLabel('Linha de base').fill('11');
     await row.getByLabel('Ano', { exact: true }).fill('2025');
+    // A target that is not "year: value" is kept in the field with a message, not silently dropped.
+    await row.getByLabel('Metas (ano: valor; …)').fill('quinze por cento em 2028');
+    await row.getByLabel('Fórmula').click();
+    await row.getByRole('alert').filter({ hasText: 'Meta não reconhecida' }).waitFor();
+    expect(await row.getByLabel('Metas (ano: valor; …)').inputValue()).toBe('quinze por cento em 2028');
     await row.getByLabel('Metas (ano: valor; …)').fill('2027: 14; 2028: 15');
     await row.getByLabel('Fórmula').click();
     await expect.poll(async () => checks.locator('li[data-rule="measure-without-target"]').count()).toBe(0);

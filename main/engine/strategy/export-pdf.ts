@@ -36,7 +36,11 @@ function drawGeometry(f: Frame, g: MapGeometry): void {
   for (const c of g.cards) {
     f.page.drawRectangle({ x: X(f, c.x), y: Y(f, c.y + c.h), width: c.w * f.s, height: c.h * f.s, color: rgb(1, 1, 1), borderColor: hex(c.color ?? '#3f6ea5'), borderWidth: 1.5 * f.s });
     c.lines.forEach((line, i) => f.page.drawText(winAnsi(f.font, line), { x: X(f, c.x + 9), y: Y(f, c.y + 24 + i * 16), size: 12 * f.s, font: f.font, color: hex('#1d2b3a') }));
-    if (c.marks.length) f.page.drawText(`[${c.marks.join(',')}]`, { x: X(f, c.x + c.w - 40), y: Y(f, c.y + 13), size: 8 * f.s, font: f.font, color: hex('#5b6b7c') });
+    if (c.marks.length) {
+      // Bottom-right corner, below the (at most three) title lines: the mark never covers the title.
+      const mark = `[${c.marks.join(',')}]`;
+      f.page.drawText(mark, { x: X(f, c.x + c.w - 6) - f.font.widthOfTextAtSize(mark, 8 * f.s), y: Y(f, c.y + c.h - 5), size: 8 * f.s, font: f.font, color: hex('#5b6b7c') });
+    }
   }
 }
 

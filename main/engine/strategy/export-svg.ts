@@ -29,7 +29,7 @@ function drawLanes(g: MapGeometry): string[] {
 function drawCards(g: MapGeometry): string[] {
   return g.cards.map((c) => {
     const text = c.lines.map((line, i) => `<tspan x="${c.x + 10}" dy="${i === 0 ? 0 : 16}">${esc(line)}</tspan>`).join('');
-    const marks = c.marks.length ? `<text x="${c.x + c.w - 6}" y="${c.y + 14}" font-size="10" text-anchor="end" fill="#5b6b7c">[${c.marks.join(',')}]</text>` : '';
+    const marks = c.marks.length ? `<text x="${c.x + c.w - 6}" y="${c.y + c.h - 6}" font-size="10" text-anchor="end" fill="#5b6b7c">[${c.marks.join(',')}]</text>` : '';
     return `<g class="objective" data-id="${esc(c.id)}"><rect x="${c.x}" y="${c.y}" width="${c.w}" height="${c.h}" rx="10" fill="#ffffff" stroke="${c.color ?? '#3f6ea5'}" stroke-width="2"/>`
       + `<text x="${c.x + 10}" y="${c.y + 24}" font-size="13" fill="#1d2b3a">${text}</text>${marks}</g>`;
   });

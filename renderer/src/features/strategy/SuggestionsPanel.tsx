@@ -40,7 +40,7 @@ export function SuggestionsPanel({ engagement, edit, selected, laneLabel }: { en
     <section className="strategy-panel" aria-labelledby="suggest-title" data-testid="map-suggestions">
       <h3 id="suggest-title">{t('suggestions')}</h3>
       <div className="strategy-row">
-        <select aria-label={t('perspective')} value={perspective} onChange={(e) => setPerspective(e.target.value as MapPerspective | '')}>
+        <select aria-label={t('perspective')} value={perspective} onChange={(e) => { setPerspective(e.target.value as MapPerspective | ''); setItems(null); }}>
           <option value="">{t('allPerspectives')}</option>
           {(['financial', 'customer', 'process', 'learning'] as const).map((p) => <option key={p} value={p}>{laneLabel(p)}</option>)}
         </select>

@@ -1,15 +1,20 @@
 import type { Engagement, Initiative, Measure } from '../../../../preload/strategy-contract';
 import { newId } from './use-engagement';
 
-/** "2027: 1500; 2028: 1800" → targets; pieces that are not "year: number" are left out. */
-export function parseTargets(text: string): Measure['targets'] {
-  return text.split(/[;\n]/).flatMap((part) => {
-    const m = /^\s*(\d{4})\s*[:=]\s*(-?[\d.,]+)\s*$/.exec(part);
-    if (!m) return [];
-    const value = Number(m[2]!.replace(/\.(?=\d{3}\b)/g, '').replace(',', '.'));
-    return Number.isFinite(value) ? [{ year: Number(m[1]), value }] : [];
-  });
+/** "2027: 1500; 2028: 1800" → targets, and the pieces that are not "year: value" (for the user to fix). */
+export function readTargets(text: string): { targets: Measure['targets']; rejected: string[] } {
+  const targets: Measure['targets'] = [];
+  const rejected: string[] = [];
+  for (const part of text.split(/[;\n]/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d{4})\s*[:=]\s*(-?[\d.,]+)$/.exec(part);
+    const value = m ? Number(m[2]!.replace(/\.(?=\d{3}\b)/g, '').replace(',', '.')) : NaN;
+    if (m && Number.isFinite(value)) targets.push({ year: Number(m[1]), value });
+    else rejected.push(part);
+  }
+  return { targets, rejected };
 }
+
+export const parseTargets = (text: string): Measure['targets'] => readTargets(text).targets;
 
 export const formatTargets = (targets: Measure['targets']) => targets.map((t) => `${t.year}: ${t.value}`).join('; ');
 

@@ -84,6 +84,7 @@ export const strategyStrings = {
     asObjective: 'As an objective',
     asMeasure: 'As a measure of the selected objective',
     dismiss: 'Dismiss',
+    badTargets: 'Not a target: "{{text}}". Write year: value, e.g. 2027: 40.',
   },
   'pt-BR': {
     title: 'Mapa estratégico',
@@ -169,5 +170,6 @@ export const strategyStrings = {
     asObjective: 'Como objetivo',
     asMeasure: 'Como indicador do objetivo selecionado',
     dismiss: 'Descartar',
+    badTargets: 'Meta não reconhecida: "{{text}}". Escreva ano: valor, por exemplo 2027: 40.',
   },
 } as const;

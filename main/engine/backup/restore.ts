@@ -18,6 +18,7 @@ import { backupStatePath, recordVerification } from './backup-state';
 import { extractBackup } from './extract';
 import { DATABASE_ENTRY, type BackupManifest } from './manifest';
 import { verifyBackup } from './verify';
+import { syncDirectory, writeFileAtomicSync } from '../atomic-write';
 
 /** Written before the first file moves, removed once the restored library is open: its presence means "undo". */
 export const RESTORE_MARKER = 'restore-in-progress.json';
@@ -170,27 +171,8 @@ export async function restoreFromArchive(engine: RestoreDeps, file: string, ctx:
 
     // From here on the user cannot cancel: the swap is short and must finish or be undone.
     progress('swapping', total);
-    const reopen = await engine.quiesce();
     const marker: RestoreMarker = { id, startedAt: new Date().toISOString(), staging, previous, items: prepared.items, original: prepared.items.filter((n) => fs.existsSync(path.join(root, n))) };
-    try {
-      fs.mkdirSync(previous, { recursive: true });
-      writeDurably(path.join(root, RESTORE_MARKER), JSON.stringify(marker, null, 2));
-      swapIn(root, marker, swapDir, engine.failpoints);
-      reopen();
-      // The restored database must be the one now open, and sound.
-      const check = engine.database().pragma('quick_check', { simple: true }) as string;
-      if (check !== 'ok') throw new BscError('DB_CORRUPT', `the restored database fails quick_check: ${check}`);
-    } catch (err) {
-      const why = (err as Error).message;
-      engine.log.error('restore: swap failed, putting the previous data back', { error: why });
-      rollBackSwap(root, marker);
-      try {
-        reopen();
-      } catch (reopenErr) {
-        engine.log.error('restore: reopening the previous data failed', { error: (reopenErr as Error).message });
-      }
-      throw new BscError('RESTORE_FAILED', `The restore failed while swapping the data in (${why}). Your previous library is back in place${safetyBackup ? `, and a safety backup is at ${safetyBackup}` : ''}.`, { safetyBackup });
-    }
+    await swapOrRollBack(engine, marker, swapDir, safetyBackup);
     // Committed: the marker goes first, then the leftovers.
     fs.rmSync(path.join(root, RESTORE_MARKER), { force: true });
     let previousKeptAt: string | null = null;
@@ -226,6 +208,34 @@ export async function restoreFromArchive(engine: RestoreDeps, file: string, ctx:
       fs.rmSync(staging, { recursive: true, force: true });
       if (fs.existsSync(previous) && fs.readdirSync(previous).length === 0) fs.rmSync(previous, { recursive: true, force: true });
     }
+  }
+}
+
+/**
+ * Stops the writers, renames the staged data in (the marker first, so a crash is undone at the
+ * next start) and reopens; on any failure the previous data is put back and RESTORE_FAILED says so.
+ */
+async function swapOrRollBack(engine: RestoreDeps, marker: RestoreMarker, swapDir: string, safetyBackup: string | null): Promise<void> {
+  const root = engine.paths.root;
+  const reopen = await engine.quiesce();
+  try {
+    fs.mkdirSync(marker.previous, { recursive: true });
+    writeDurably(path.join(root, RESTORE_MARKER), JSON.stringify(marker, null, 2));
+    swapIn(root, marker, swapDir, engine.failpoints);
+    reopen();
+    // The restored database must be the one now open, and sound.
+    const check = engine.database().pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') throw new BscError('DB_CORRUPT', `the restored database fails quick_check: ${check}`);
+  } catch (err) {
+    const why = (err as Error).message;
+    engine.log.error('restore: swap failed, putting the previous data back', { error: why });
+    rollBackSwap(root, marker);
+    try {
+      reopen();
+    } catch (reopenErr) {
+      engine.log.error('restore: reopening the previous data failed', { error: (reopenErr as Error).message });
+    }
+    throw new BscError('RESTORE_FAILED', `The restore failed while swapping the data in (${why}). Your previous library is back in place${safetyBackup ? `, and a safety backup is at ${safetyBackup}` : ''}.`, { safetyBackup });
   }
 }
 
@@ -441,28 +451,6 @@ async function rebuildVectorIndexIfNeeded(engine: RestoreDeps, manifest: BackupM
 }
 
 function writeDurably(file: string, text: string): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  syncDirectory(path.dirname(file));
-}
-
-function syncDirectory(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // directories cannot be synced on Windows
-  }
+  writeFileAtomicSync(file, text, { mode: 0o600 });
 }
 

@@ -113,7 +113,7 @@ export function listNounStems(question: string): string[] {
   return synonyms[folded] ?? [folded];
 }
 
-const QUOTABLE: ReadonlySet<UnitKind> = new Set(['sentence', 'table', 'list']);
+const QUOTABLE: ReadonlySet<UnitKind> = new Set(['sentence', 'table', 'list', 'fragment']);
 const MAX_QUOTE = 480;
 const LEAD_BONUS = 0.12;
 
@@ -160,8 +160,10 @@ function candidatesOf(passages: Passage[], question: string, qTerms: QuestionTer
       let score = 0.5 * ownCoverage + 0.1 * coverage + 0.2 * context + 0.2 * rankScore;
       if (wantsList && u.kind !== 'sentence' && aboutIt(u.heading, titleTerms)) score += 0.25;
       // "O mapa estratégico é…": the subject, then the verb that defines it, near the start.
-      if (definition && u.kind === 'sentence' && ownCoverage >= 0.5 && /(?:^|\s)(?:é|são|is|are|means|significa|consiste|refers?|representa|represents)(?=\s)/i.test(own.slice(0, 90))) score += 0.15;
+      if (definition && u.kind !== 'table' && u.kind !== 'list' && ownCoverage >= 0.5 && /(?:^|\s)(?:é|são|is|are|means|significa|consiste|refers?|representa|represents)(?=\s)/i.test(own.slice(0, 90))) score += 0.15;
       if (u.kind === 'sentence' && own.length < 40) score -= 0.15;
+      // A passage opening mid-sentence (chunk overlap) is quoted only when nothing whole says it better.
+      if (u.kind === 'fragment') score -= 0.2;
       // Outside a list question a long list or table is rarely the answer; it only wins on its words.
       if (!wantsList && u.kind !== 'sentence') score -= 0.1;
       score += 0.1 * coverageOf(contentTerms(u.heading), qTerms);
@@ -179,7 +181,8 @@ function extend(text: string, units: PassageUnit[], i: number): { start: number;
   const u = units[i]!;
   let end = u.end;
   let kind = u.kind;
-  if (u.kind !== 'sentence') return { start: u.start, end: Math.min(end, u.start + MAX_QUOTE * 3), kind };
+  if (u.kind === 'fragment') kind = 'sentence';
+  else if (u.kind !== 'sentence') return { start: u.start, end: Math.min(end, u.start + MAX_QUOTE * 3), kind };
   for (let j = i + 1; j < units.length; j++) {
     const next = units[j]!;
     const introduces = /:\s*$/.test(text.slice(u.start, end)) && (next.kind === 'list' || next.kind === 'table');

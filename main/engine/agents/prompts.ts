@@ -48,7 +48,9 @@ export function routerPrompt(question: string): ChatMessage[] {
         '"financial" (revenue, costs, profitability, ROI, shareholders), "customer" (satisfaction, retention, market share, value proposition), ' +
         '"process" (internal business processes: operations, quality, cycle time, innovation, productivity), ' +
         '"learning" (learning and growth: people, skills, training, culture, information systems). ' +
-        'Choose every perspective the question needs, and all four for a question about the scorecard as a whole. ' +
+        'Choose every perspective the question needs, and all four for a question about the scorecard as a whole or as a management system ' +
+        '(strategy maps as a whole, the Execution Premium, the Office of Strategy Management, cascading and alignment, budgets and strategy reviews, ' +
+        'the public sector and nonprofits, implementation). One incidental word does not decide the route; when unsure, include the perspective. ' +
         'If the question is too vague to answer, set needsClarification and write a short clarifying question in the language of the question. ' +
         'Reply with JSON: {"perspectives": ["financial"|"customer"|"process"|"learning", ...], "reason": "one sentence", "needsClarification": false, "clarifyingQuestion": null}',
     },

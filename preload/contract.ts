@@ -187,7 +187,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 const Check = z.object({ ok: z.boolean(), detail: z.string() });
 
-/** SQLite's quick_check, run on a schedule and on demand (status.checkIntegrity), never on every status call. */
+/** SQLite's quick_check, run on a schedule and on demand (database.checkIntegrity), never on every status call. */
 export const IntegrityCheck = z.object({ ok: z.boolean(), detail: z.string(), checkedAt: z.string(), ms: z.number() });
 
 /** A configured provider as it is: which, where, and whether it answered the last time it was called. */
@@ -530,7 +530,7 @@ export const ORIGINAL_MAX_MB = 64;
 
 export const methods = {
   status: method(NoInput, Status, 'Engine, database, vector store and provider health.'),
-  'status.checkIntegrity': method(NoInput, IntegrityCheck, 'Run the database integrity check now (it also runs every few hours).'),
+  'database.checkIntegrity': method(NoInput, IntegrityCheck, 'Run the database integrity check now (it also runs every few hours).'),
   'settings.get': method(NoInput, Settings, 'The current settings (no secrets).'),
   'settings.set': method(SettingsPatch, Settings, 'Change some settings; returns them all.'),
 

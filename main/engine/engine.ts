@@ -288,7 +288,7 @@ export function engineHandlers(engine: Engine): MethodHandlers {
   const s = engine.services;
   return {
     status: () => s.status.status(),
-    'status.checkIntegrity': () => s.status.checkIntegrity(),
+    'database.checkIntegrity': () => s.status.checkIntegrity(),
     'settings.get': () => s.settings.current(),
     'settings.set': (patch) => s.settings.update(patch),
     ...libraryHandlers(s),

@@ -51,7 +51,7 @@ describe('Status reports the configured providers, the real store and the integr
   });
 
   it('runs the integrity check on demand and shows its result', async () => {
-    const checked = await call<{ ok: boolean; detail: string; ms: number }>('status.checkIntegrity');
+    const checked = await call<{ ok: boolean; detail: string; ms: number }>('database.checkIntegrity');
     expect(checked).toMatchObject({ ok: true, detail: 'quick_check: ok' });
     expect((await status()).database).toMatchObject({ ok: true, integrity: { ok: true, checkedAt: expect.any(String) } });
   });

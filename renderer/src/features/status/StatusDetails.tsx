@@ -41,7 +41,7 @@ export function IntegrityLine({ integrity, onChecked }: { integrity: Status['dat
   const [error, setError] = useState<string | null>(null);
   const check = async () => {
     setBusy(true);
-    const r = await api.call('status.checkIntegrity');
+    const r = await api.call('database.checkIntegrity');
     setBusy(false);
     setError(r.ok ? null : `${r.error.code}: ${r.error.message}`);
     onChecked();

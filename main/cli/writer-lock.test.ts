@@ -26,7 +26,8 @@ describe('bsc beside a running server', () => {
   let server: RunningServer;
   beforeAll(async () => {
     if (!fs.existsSync(cli) || !fs.existsSync(path.join(repoRoot, 'dist/main/server.js'))) spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--quiet', 'main']);
-    server = await startServer({ dataDir: tempDataDir('bsc-lock-e2e-') });
+    // The server imports only from its import roots (issue 13.2): the sample library is one.
+    server = await startServer({ dataDir: tempDataDir('bsc-lock-e2e-'), env: { BSC_IMPORT_ROOTS: sample } });
   }, 60_000);
   afterAll(async () => { await server?.stop(); });
 

@@ -219,8 +219,9 @@ describe('writeBackupArchive failure paths leave no archive and no partial file'
       manifest: baseManifest,
       files,
       onProgress: (p) => {
-        // Mid-read: the rest of the file is read from the edited version (same size).
-        if (!changed && p.entry === victim.name) {
+        // After the backup started, before this original is read: its bytes no longer match the
+        // sha256 it is named by (same size, so only the hash can tell).
+        if (!changed && p.entry !== victim.name) {
           changed = true;
           fs.writeFileSync(victim.path, deterministicBytes('edited', size));
         }

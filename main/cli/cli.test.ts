@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bsc, removedAfterEach } from '../../test/cli-harness';
 import { Status } from '../../preload/contract';
 import { LATEST_SCHEMA_VERSION } from '../engine/db/migrate';
 import { tempDataDir } from '../../test/run-server';
-import { runCli } from './index';
 
-const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
-  return { code, out, err };
-}
+const dirs = removedAfterEach();
+const cli = bsc;
 
 describe('bsc status', () => {
   it('prints a human-readable status and exits 0 on a healthy data folder', async () => {

@@ -1,19 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bsc, removedAfterEach } from '../../../test/cli-harness';
 import { tempDataDir } from '../../../test/run-server';
-import { runCli } from '../index';
 import { findRepoRoot, formatTable, rankedPassages, type RetrievalEval, type RouterEval } from './eval';
 
-const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
-  return { code, out, err };
-}
+const dirs = removedAfterEach();
+const cli = bsc;
 
 function workspace() {
   const dir = tempDataDir('bsc-eval-test-');

@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bsc, removedAfterEach } from '../../../test/cli-harness';
 import { WatchedFolder } from '../../../preload/contract';
 import { tempDataDir } from '../../../test/run-server';
-import { runCli } from '../index';
 
-const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
-  return { code, out, err };
-}
+const dirs = removedAfterEach();
+const cli = bsc;
 
 describe('bsc watch', () => {
   it('adds a folder (importing what is in it), lists it with its status, and removes it', async () => {

@@ -2,6 +2,7 @@
 // offsets say it exactly; when they are missing (an older index), the chunk's text is looked up
 // with whitespace folded, since PDF extraction and chunking break lines differently.
 import type { DocumentPage } from '../../../../preload/contract';
+import { longestEnd } from '../../lib/longest-end';
 
 export type PassageRange = { start: number; end: number };
 
@@ -37,17 +38,6 @@ function foldSpaces(text: string): { folded: string; origin: number[] } {
 
 const MIN_MATCH = 20;
 
-/** The longest piece of `needle` taken from one end that occurs in `hay` (a longer piece occurring implies every shorter one does). */
-function longestEnd(hay: string, needle: string, fromStart: boolean): { at: number; length: number } {
-  const piece = (n: number) => (fromStart ? needle.slice(0, n) : needle.slice(needle.length - n));
-  let lo = 0;
-  let hi = needle.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (hay.includes(piece(mid))) lo = mid; else hi = mid - 1;
-  }
-  return { at: lo > 0 ? hay.indexOf(piece(lo)) : -1, length: lo };
-}
 
 function findLoosely(text: string, passage: string): PassageRange | null {
   const hay = foldSpaces(text);

@@ -2,6 +2,8 @@
 // layer, or the text nodes of rendered Markdown — and says which part of which piece to mark.
 // The excerpt comes from the engine's extraction, which joins hyphenated words, folds whitespace
 // and ligatures; so both sides are compared on letters and digits only, case and accents folded.
+import { longestEnd } from '../../lib/longest-end';
+
 
 export type PieceRange = { piece: number; start: number; end: number };
 
@@ -35,17 +37,6 @@ export function excerptKey(excerpt: string): string {
 /** Fewer shared characters than this is a coincidence, not the excerpt. */
 const MIN_MATCH = 16;
 
-/** The longest piece of `needle` taken from one end that occurs in `hay` (a longer piece occurring implies every shorter one does). */
-function longestEnd(hay: string, needle: string, fromStart: boolean): { at: number; length: number } {
-  const piece = (n: number) => (fromStart ? needle.slice(0, n) : needle.slice(needle.length - n));
-  let lo = 0;
-  let hi = needle.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (hay.includes(piece(mid))) lo = mid; else hi = mid - 1;
-  }
-  return { at: lo > 0 ? hay.indexOf(piece(lo)) : -1, length: lo };
-}
 
 export type ExcerptMatch = { ranges: PieceRange[]; whole: boolean };
 

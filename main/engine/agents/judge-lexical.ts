@@ -43,7 +43,7 @@ function sentenceBefore(s: AnswerSource): string {
 }
 
 // "p. 12", "pp. 7–8", "página 3", "page iv": page numbers an answer sentence states itself.
-const PAGE_MENTION = /\b(?:pp?\.|p[áa]g(?:ina)?s?\.?|pages?)\s*([\divxlcdm]+)(?:\s*[–-]\s*([\divxlcdm]+))?/gi;
+const PAGE_MENTION = /(?<![\p{L}\p{N}])(?:pp?\.|p[áa]gs?\.|p[áa]ginas?|pages?)\s*(\d+|[ivxlcdm]+)(?:\s*[–-]\s*(\d+|[ivxlcdm]+))?(?![\p{L}\p{N}])/giu;
 
 /** Pages a sentence names that none of its cited excerpts is on ("… (p. 9) [2]" when [2] is on p. 7). */
 function wrongPageMentions(sentence: string, cited: AnswerSource[]): string[] {

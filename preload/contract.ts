@@ -581,7 +581,8 @@ export const methods = {
     'A conversation as Markdown or JSON, ready to save.',
   ),
   'chat.source': method(
-    z.object({ chunkId: z.number().int() }).strict(),
+    // `page`: the physical page of the quoted excerpt (a passage can start a page earlier).
+    z.object({ chunkId: z.number().int(), page: z.number().int().min(1).optional() }).strict(),
     z.object({ document: LibraryDocument, page: DocumentPage, chunkText: z.string() }),
     'The page a citation points to, with the cited passage, for the source panel.',
   ),

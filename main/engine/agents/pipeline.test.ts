@@ -386,6 +386,24 @@ describe('answer pipeline offline (no language model) over the sample library', 
     expect(squash(pages.map((p) => p.text).join(' '))).toContain(squash(pdf!.excerpt!).slice(0, 40));
   });
 
+  it('chat.source opens the page of the excerpt, not the page where its passage starts', async () => {
+    // Found in a walkthrough: a .txt citation labelled "p. 2" opened page 1 (where the passage starts).
+    const answer = (await runtime.ask({ question: 'Como desdobrar o BSC para as unidades de negócio e equipes?' }).finished)!;
+    const chunkStart = (chunkId: number) => (engine.database().prepare('SELECT page_start FROM chunks WHERE id = ?').get(chunkId) as { page_start: number }).page_start;
+    const later = answer.sources.find((s) => s.excerpt && s.pageStart > chunkStart(s.chunkId));
+    expect(later, 'a citation whose excerpt sits on a later page than its passage starts').toBeDefined();
+    const reply = await dispatchCall(engineHandlers(engine), 'chat.source', { chunkId: later!.chunkId, page: later!.pageStart }, { signal: new AbortController().signal });
+    if (!reply.ok) throw new Error(reply.error.message);
+    const page = (reply.value as { page: { pageNo: number; label: string; text: string } }).page;
+    expect(page.pageNo).toBe(later!.pageStart);
+    expect(later!.pageLabels).toContain(page.label);
+    const squash = (t: string) => t.replace(/\s+/g, ' ');
+    expect(squash(page.text)).toContain(squash(later!.excerpt!).slice(0, 40));
+    // A page outside the passage is not honoured: the passage's first page instead.
+    const outside = await dispatchCall(engineHandlers(engine), 'chat.source', { chunkId: later!.chunkId, page: 999 }, { signal: new AbortController().signal });
+    expect(outside.ok && (outside.value as { page: { pageNo: number } }).page.pageNo).toBe(chunkStart(later!.chunkId));
+  });
+
   it('leads with the passage that best answers each of the issue\'s sample questions, and says when the library does not cover one', async () => {
     const map = (await runtime.ask({ question: 'O que é um mapa estratégico?' }).finished)!;
     expect(map.sources[0]!.excerpt).toMatch(/^O mapa estratégico é a representação da estratégia/);

@@ -33,13 +33,15 @@ export function chatHandlers({ chat: runtime, database, library }: Pick<EngineSe
       return { deleted: repo().delete(conversationId) };
     },
     'chat.export': ({ conversationId, format }) => exportConversation(conversation(conversationId), repo().messages(conversationId), format),
-    'chat.source': ({ chunkId }) => {
+    'chat.source': ({ chunkId, page: wanted }) => {
       const chunk = repo().chunk(chunkId);
       const { repo: documents } = library.open();
       const document = chunk ? documents.get(chunk.documentId) : null;
       if (!chunk || !document) throw new BscError('NOT_FOUND', 'That passage is no longer in the library (its document was removed or re-imported).');
-      const page = documents.pagesWithChunks(document.id).find((p) => p.pageNo === chunk.pageStart);
-      if (!page) throw new BscError('NOT_FOUND', `Page ${chunk.pageStart} of "${document.filename}" is missing.`);
+      // The excerpt's own page when the caller names one inside the passage; else where the passage starts.
+      const pageNo = wanted !== undefined && wanted >= chunk.pageStart && wanted <= chunk.pageEnd ? wanted : chunk.pageStart;
+      const page = documents.pagesWithChunks(document.id).find((p) => p.pageNo === pageNo);
+      if (!page) throw new BscError('NOT_FOUND', `Page ${pageNo} of "${document.filename}" is missing.`);
       return { document, page, chunkText: chunk.text };
     },
   };

@@ -18,12 +18,12 @@ export function SourcePanel({ source, onClose }: { source: AnswerSource; onClose
   useEffect(() => {
     let live = true;
     setState({ kind: 'loading' });
-    void api.call('chat.source', { chunkId: source.chunkId }).then((r) => {
+    void api.call('chat.source', { chunkId: source.chunkId, page: source.pageStart }).then((r) => {
       if (!live) return;
       setState(r.ok ? { kind: 'loaded', value: r.value } : { kind: 'missing', message: `${r.error.code}: ${r.error.message}` });
     });
     return () => { live = false; };
-  }, [source.chunkId]);
+  }, [source.chunkId, source.pageStart]);
 
   // Focus moves into the panel when it opens (and back to where it was when it closes).
   useEffect(() => {

@@ -118,8 +118,9 @@ export function composeExtractiveAnswer(input: {
 export function composeNotCovered(input: { quotes: QuotedEvidence[]; missing: string[]; lang: AnswerLanguage }): string {
   const pt = input.lang === 'pt';
   const said = pt
-    ? `**Sua biblioteca não cobre isto.** Nenhum documento trata${input.missing.length ? ` de: ${input.missing.map((w) => `_${w}_`).join(', ')}` : ' do que a pergunta pede'}. Importe documentos sobre o tema ou reformule a pergunta.`
-    : `**Your library does not cover this.** No document deals with${input.missing.length ? `: ${input.missing.map((w) => `_${w}_`).join(', ')}` : ' what the question asks'}. Import documents on the subject or rephrase the question.`;
+    // The missing words are those the closest passage lacks, not words absent from every document: say exactly that.
+    ? `**Sua biblioteca não cobre isto.** Nenhum trecho responde à pergunta como um todo${input.missing.length ? `; o mais próximo não menciona: ${input.missing.map((w) => `_${w}_`).join(', ')}` : ''}. Importe documentos sobre o tema ou reformule a pergunta.`
+    : `**Your library does not cover this.** No passage answers the question as a whole${input.missing.length ? `; the closest one does not mention: ${input.missing.map((w) => `_${w}_`).join(', ')}` : ''}. Import documents on the subject or rephrase the question.`;
   if (input.quotes.length === 0) return `${said}\n`;
   const nearest = pt ? '### Material mais próximo (não é uma resposta)' : '### Nearest material (not an answer)';
   return `${said}\n\n${nearest}\n\n${input.quotes.map(quoteBlock).join('\n\n')}\n`;

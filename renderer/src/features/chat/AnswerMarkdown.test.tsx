@@ -29,6 +29,13 @@ describe('AnswerMarkdown', () => {
     expect(html).toContain('rel="noopener noreferrer"');
   });
 
+  it('renders a quoted Markdown table as a table, not a line of pipes', () => {
+    const html = render('> | Perspective | Measure |\n> |---|---|\n> | Customer | NPS |\n\n— guide, p. 2 [1]');
+    expect(html).toContain('<table>');
+    expect(html).toMatch(/<td>Customer<\/td>\s*<td>NPS<\/td>/);
+    expect(html).not.toContain('|---|');
+  });
+
   it('keeps bracketed numbers inside code as code', () => {
     const html = render('Use `lista[1]` e [2]');
     expect(html).toContain('<code>lista[1]</code>');

@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import Markdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 import { CITATION_TAG, rehypeCitations } from './rehype-citations';
 import './chat.css';
 
@@ -15,6 +16,8 @@ type Props = {
   /** The excerpt's page label(s) shown in the chip beside the number ("p. 7"), or null. */
   citePage?: (n: number) => string | null;
 };
+
+const remarkPlugins = [remarkGfm];
 
 /**
  * The answer's Markdown, rendered safely: raw HTML is dropped (skipHtml, and no rehype-raw),
@@ -48,7 +51,8 @@ export const AnswerMarkdown = memo(function AnswerMarkdown({ text, known, citeLa
   }), [activeCite, citeLabel, onCite, citePage]);
   return (
     <div className="answer-markdown">
-      <Markdown skipHtml rehypePlugins={rehypePlugins} components={components}>{text}</Markdown>
+      {/* GFM: a quoted table reads as a table, not as one line of pipes. */}
+      <Markdown skipHtml remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>{text}</Markdown>
     </div>
   );
 });

@@ -41,6 +41,21 @@ describe('the app in Chromium against npm run serve', () => {
     await page.locator('[data-testid="status-provider-rerank"][data-provider="none"]').waitFor();
   });
 
+  it('does not say "Everything is working" while a configured provider\'s last call failed', async () => {
+    const { page } = browser;
+    // A local OpenAI-compatible server that is not running: the test call fails.
+    expect((await callApi(server.url, 'settings.set', { chat: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } })).status).toBe(200);
+    const tried = await callApi(server.url, 'providers.test', { target: 'chat' });
+    expect(tried.json.value.ok).toBe(false);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid="health-summary"][data-summary="warn"]').waitFor();
+    expect(await page.getByTestId('health-summary').textContent()).toMatch(/provider's last call failed/);
+    expect(await page.getByTestId('status-provider-chat').getAttribute('data-last-call')).toBe('failed');
+    expect((await callApi(server.url, 'settings.set', { chat: { provider: 'none', baseUrl: null } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid="health-summary"][data-summary="ok"]').waitFor();
+  });
+
   it('switches the UI to Portuguese in Settings and keeps it after a reload', async () => {
     const { page } = browser;
     await page.getByTestId('nav-settings').click();

@@ -12,6 +12,7 @@ export const en = {
     title: 'Status',
     healthy: 'Everything is working',
     unhealthy: 'Something needs attention',
+    degraded: 'The library works, but a provider\'s last call failed (see Providers below)',
     engine: 'Engine',
     database: 'Database',
     vectorStore: 'Vector store',

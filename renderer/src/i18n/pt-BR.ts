@@ -14,6 +14,7 @@ export const ptBR: Messages = {
     title: 'Estado',
     healthy: 'Tudo funcionando',
     unhealthy: 'Algo precisa de atenção',
+    degraded: 'A biblioteca funciona, mas a última chamada a um provedor falhou (veja Provedores abaixo)',
     engine: 'Motor',
     database: 'Banco de dados',
     vectorStore: 'Índice vetorial',

@@ -11,6 +11,13 @@ function Check({ ok }: { ok: boolean }) {
   return <span className={ok ? 'badge badge-ok' : 'badge badge-fail'}>{ok ? t('common.ok') : t('common.failed')}</span>;
 }
 
+/** Green only when nothing failed: a provider whose last call failed makes the summary a warning, not "everything works". */
+function summaryOf(status: Status): 'ok' | 'warn' | 'fail' {
+  if (!status.healthy) return 'fail';
+  const providers = [status.providers.embeddings, status.providers.chat, status.providers.rerank];
+  return providers.some((p) => p.id !== 'none' && p.lastCall && !p.lastCall.ok) ? 'warn' : 'ok';
+}
+
 export function StatusView() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status | null>(null);
@@ -36,8 +43,8 @@ export function StatusView() {
       {!status && !error && <p>{t('common.loading')}</p>}
       {status && (
         <>
-          <p className={status.healthy ? 'summary summary-ok' : 'summary summary-fail'} data-testid="health-summary">
-            {status.healthy ? t('status.healthy') : t('status.unhealthy')}
+          <p className={`summary summary-${summaryOf(status)}`} data-testid="health-summary" data-summary={summaryOf(status)}>
+            {t(`status.${summaryOf(status) === 'ok' ? 'healthy' : summaryOf(status) === 'warn' ? 'degraded' : 'unhealthy'}`)}
           </p>
           <dl className="status-grid">
             <dt>{t('status.engine')}</dt>

@@ -142,25 +142,9 @@ export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions
     const snapshot = readSnapshot(dbCopy);
     const files: BackupFile[] = [{ name: DATABASE_ENTRY, path: dbCopy }];
     if (cacheCopy) files.push({ name: EMBEDDING_CACHE_ENTRY, path: cacheCopy });
-    let documents = 0;
-    let missingOriginals = 0;
-    if (includeDocuments) {
-      const docsDir = path.join(work, 'documents');
-      fs.mkdirSync(docsDir);
-      const seen = new Set<string>();
-      for (const d of snapshot.documents) {
-        const original = originalPath(engine.paths.documents, d.sha256, d.filename);
-        const base = path.basename(original);
-        if (seen.has(base) || entryNameProblem(`${DOCUMENTS_PREFIX}${base}`)) continue;
-        if (!fs.existsSync(original)) {
-          missingOriginals++;
-          continue;
-        }
-        seen.add(base);
-        files.push({ name: `${DOCUMENTS_PREFIX}${base}`, path: snapshotFile(original, path.join(docsDir, base)) });
-        documents++;
-      }
-    }
+    const originals = includeDocuments ? linkOriginals(engine.paths.documents, snapshot.documents, path.join(work, 'documents')) : { files: [], missing: 0 };
+    files.push(...originals.files);
+    const { missing: missingOriginals, files: { length: documents } } = originals;
     // A Qdrant store's collection goes in as Qdrant's own snapshot when it can be taken.
     let qdrantSnapshot = false;
     if (settings.vectorStore.mode !== 'embedded' && engine.stores) {
@@ -189,7 +173,6 @@ export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions
       hostName: os.hostname(),
       counts: snapshot.counts,
       embeddingFingerprint: embeddingFingerprintOf(engine, settings, snapshot.vectorDims),
-      // The embedded store's vectors live in the database, so they travel with it. Qdrant modes are
       // Embedded vectors live in the database; a Qdrant collection is a snapshot when one was taken.
       vectorStore: { mode: settings.vectorStore.mode, snapshot: settings.vectorStore.mode === 'embedded' || qdrantSnapshot ? 'included' : 'rebuild-on-restore' },
     };
@@ -220,6 +203,26 @@ export async function writeLibraryBackup(engine: BackupDeps, opts: BackupOptions
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The stored originals of the snapshot's documents, hard-linked into `dir` (see snapshotFile); missing ones counted. */
+function linkOriginals(documentsDir: string, docs: Snapshot['documents'], dir: string): { files: BackupFile[]; missing: number } {
+  fs.mkdirSync(dir);
+  const files: BackupFile[] = [];
+  const seen = new Set<string>();
+  let missing = 0;
+  for (const d of docs) {
+    const original = originalPath(documentsDir, d.sha256, d.filename);
+    const base = path.basename(original);
+    if (seen.has(base) || entryNameProblem(`${DOCUMENTS_PREFIX}${base}`)) continue;
+    if (!fs.existsSync(original)) {
+      missing++;
+      continue;
+    }
+    seen.add(base);
+    files.push({ name: `${DOCUMENTS_PREFIX}${base}`, path: snapshotFile(original, path.join(dir, base)) });
+  }
+  return { files, missing };
 }
 
 /** SQLite's online backup, stepped so the event loop (imports, queries) keeps running; aborts on cancel. */

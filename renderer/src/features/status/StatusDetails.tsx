@@ -18,8 +18,9 @@ export function ProviderLine({ label, provider, testId }: { label: string; provi
   const state = provider.id === 'none' ? t('none') : !last ? t('notCalled') : last.ok ? t('answered', { when: when(last.at) }) : t('failed', { when: when(last.at), detail: last.detail });
   return (
     <div data-testid={testId} data-provider={provider.id} data-last-call={last ? (last.ok ? 'ok' : 'failed') : 'none'}>
-      {last && <span className={last.ok ? 'badge badge-ok' : 'badge badge-fail'}>{last.ok ? '✓' : '✗'}</span>} {label}: {provider.detail}
-      {provider.endpoint ? ` ${t('at', { endpoint: provider.endpoint })}` : ''} — {state}
+      {/* The engine's detail is English; with no provider the translated word says it all. */}
+      {last && <span className={last.ok ? 'badge badge-ok' : 'badge badge-fail'}>{last.ok ? '✓' : '✗'}</span>} {label}: {provider.id === 'none' ? state : <>{provider.detail}
+      {provider.endpoint ? ` ${t('at', { endpoint: provider.endpoint })}` : ''} — {state}</>}
     </div>
   );
 }
@@ -29,7 +30,7 @@ export function StoreLine({ store }: { store: Status['vectorStore'] }) {
   const { t } = useTranslation('statusDetail');
   return (
     <span data-testid="status-store" data-mode={store.mode} data-state={store.state}>
-      {store.detail}{store.points !== null ? ` · ${t('points', { count: store.points })}` : ''}
+      {t(`mode_${store.mode}`)}, {t(`state_${store.state}`)}{store.version ? ` ${store.version}` : ''}{store.ok ? '' : ` — ${store.detail}`}{store.points !== null ? ` · ${t('points', { count: store.points })}` : ''}
     </span>
   );
 }

@@ -51,7 +51,7 @@ export function StatusView() {
             <dd data-testid="status-engine"><Check ok={status.engine.ok} /> {t('status.pid', { pid: status.engine.pid, uptime: formatDuration(status.engine.uptimeMs), count: status.engine.restarts })}</dd>
             <dt>{t('status.database')}</dt>
             <dd data-testid="status-database">
-              <Check ok={status.database.ok} /> {status.database.detail} — {t('status.schema', { version: status.database.schemaVersion, size: formatBytes(status.database.sizeBytes) })}
+              <Check ok={status.database.ok} /> {status.database.ok ? t('dbOpen', { ns: 'statusDetail' }) : status.database.detail} — {t('status.schema', { version: status.database.schemaVersion, size: formatBytes(status.database.sizeBytes) })}
               <IntegrityLine integrity={status.database.integrity} onChecked={() => void refresh()} />
             </dd>
             <dt>{t('status.vectorStore')}</dt>

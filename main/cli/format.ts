@@ -45,12 +45,20 @@ export function formatImportSummary(jobs: ImportJob[]): string {
   return `${lines.join('\n')}\n${ok} of ${jobs.length} imported\n`;
 }
 
+/** "p. 7", "p. 7 ff." for a passage running on; a Markdown section's label is its heading, shown as "§ heading". */
+export function hitPages(h: Pick<SearchHit, 'pageLabel' | 'pageStart' | 'pageEnd'>): string {
+  if (!/^[\divxlcdm]+$/i.test(h.pageLabel)) return `§ ${h.pageLabel}`;
+  return h.pageStart === h.pageEnd ? `p. ${h.pageLabel}` : `p. ${h.pageLabel} ff.`;
+}
+
+/** A snippet as text: no Markdown heading marks, emphasis or table rules. */
+export function plainSnippet(snippet: string): string {
+  return snippet.replace(/(^|\s)#{1,6}\s+/g, '$1').replace(/\*\*|__/g, '').replace(/\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
 export function formatSearch(query: string, r: { hits: SearchHit[]; mode: string; tookMs: number }): string {
   if (r.hits.length === 0) return `No passages match "${query}" (${r.mode}).\n`;
-  const lines = r.hits.map((h, i) => {
-    const page = h.pageStart === h.pageEnd ? `p. ${h.pageLabel}` : `p. ${h.pageLabel}–`;
-    return `${String(i + 1).padStart(2)}. ${h.title ?? h.filename}, ${page}  score ${h.score.toFixed(3)} [${h.store}]\n    ${h.snippet.replace(/\s+/g, ' ')}`;
-  });
+  const lines = r.hits.map((h, i) => `${String(i + 1).padStart(2)}. ${h.title ?? h.filename}, ${hitPages(h)}  score ${h.score.toFixed(3)} [${h.store}]\n    ${plainSnippet(h.snippet)}`);
   return `${lines.join('\n')}\n${r.hits.length} passages, ${r.mode}, ${r.tookMs} ms\n`;
 }
 

@@ -150,7 +150,8 @@ async function expectWholeLibrary(dataDir: string): Promise<'old' | 'new'> {
 }
 
 describe('SIGKILL during a backup', () => {
-  for (const stage of ['copying database', 'hashing', 'writing archive', 'verifying archive']) {
+  // The stages a backup reports since format 2 (files hashed while written, the archive checked as it is written).
+  for (const stage of ['copying database', 'writing archive']) {
     it(`at "${stage}": the library is untouched and no partial archive is listed`, async () => {
       const dataDir = freshCopy();
       const r = await runCli(['backup', '--data-dir', dataDir], { killOn: new RegExp(`… ${stage}`) });

@@ -44,7 +44,7 @@ describe.skipIf(!onLinux)('packaged desktop app (electron-builder, stand-in Elec
   });
 
   it('every import of the main, engine and worker bundles resolves inside the package', () => {
-    const bundles = ['electron.js', 'engine-process.js', 'extract-worker.js'];
+    const bundles = ['electron.js', 'engine-process.js', 'extract-worker.js', 'reader-pool-worker.js'];
     const probe = path.join(extracted, 'dist/main/resolve-probe.mjs');
     // import.meta.resolve from the bundles' own folder: Node's resolution over the packaged node_modules.
     fs.writeFileSync(probe, `const out = {};\nfor (const s of JSON.parse(process.argv[2])) { try { out[s] = import.meta.resolve(s); } catch (e) { out[s] = 'UNRESOLVED ' + e.code; } }\nconsole.log(JSON.stringify(out));\n`);

@@ -6,30 +6,32 @@ import { formatBytes } from '../format';
 
 /** Starts an operation and waits for its last onOperation event, printing progress lines to stderr. */
 async function runOperation(ctx: CliContext, method: string, input: unknown): Promise<Operation> {
-  const seen = new Map<string, Operation>();
+  // Events can arrive before the call returns the operation's id: keep them and replay them then,
+  // so no stage goes unprinted (scripts and tests watch for each stage's line).
+  const seen = new Map<string, Operation[]>();
   let waitingFor: string | null = null;
   let resolveDone: (op: Operation) => void = () => {};
   const done = new Promise<Operation>((r) => { resolveDone = r; });
   let lastLine = '';
+  const show = (op: Operation) => {
+    if (op.state !== 'running') { resolveDone(op); return; }
+    if (ctx.json) return;
+    const pct = op.total > 0 ? ` ${Math.floor((100 * op.done) / op.total)}%` : '';
+    const eta = op.etaMs !== null ? `, about ${Math.ceil(op.etaMs / 1000)} s left` : '';
+    const line = `  … ${op.stage}${pct}${eta}`;
+    if (line !== lastLine) ctx.io.err(`${line}\n`);
+    lastLine = line;
+  };
   const off = ctx.onEvent((name, payload) => {
     if (name !== 'onOperation') return;
     const op = payload as Operation;
-    seen.set(op.id, op);
-    if (op.id !== waitingFor) return;
-    if (op.state !== 'running') resolveDone(op);
-    else if (!ctx.json) {
-      const pct = op.total > 0 ? ` ${Math.floor((100 * op.done) / op.total)}%` : '';
-      const eta = op.etaMs !== null ? `, about ${Math.ceil(op.etaMs / 1000)} s left` : '';
-      const line = `  … ${op.stage}${pct}${eta}`;
-      if (line !== lastLine) ctx.io.err(`${line}\n`);
-      lastLine = line;
-    }
+    seen.set(op.id, [...(seen.get(op.id) ?? []), op]);
+    if (op.id === waitingFor) show(op);
   });
   try {
     const { operation } = await ctx.call<{ operation: Operation }>(method, input);
     waitingFor = operation.id;
-    const already = seen.get(operation.id);
-    if (already && already.state !== 'running') return already;
+    for (const op of seen.get(operation.id) ?? []) show(op);
     return await done;
   } finally {
     off();

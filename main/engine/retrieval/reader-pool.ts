@@ -52,8 +52,11 @@ function workerSource(): { code: string; eval: true } | { file: string } {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const built = path.join(here, 'reader-pool-worker.js');
   if (fs.existsSync(built)) return { file: built };
+  // Running from the TypeScript sources (tests, `tsx`): tsx is a dev dependency, never in the
+  // packaged app, which always has the built worker; so its name is not a static import here.
   const source = pathToFileURL(path.join(here, 'reader-pool-worker.ts')).href;
-  return { eval: true, code: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })` };
+  const devLoader = JSON.stringify(['tsx', 'esm', 'api'].join('/'));
+  return { eval: true, code: `import(${devLoader}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); })` };
 }
 
 /** The embedding outcome already reached (vector or failure), replayed for retrieve(). */

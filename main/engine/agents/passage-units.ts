@@ -4,6 +4,7 @@
  * be quoted as evidence (headings, rules, table-of-contents and index lines). Offsets point into
  * the passage text exactly as stored, so a quote is always a verbatim substring of it.
  */
+import { ABBREVIATIONS } from '../ingest/abbreviations';
 
 /** 'fragment': the tail of a sentence that began in the previous chunk (overlap, or a chunk cut at a page break). */
 export type UnitKind = 'sentence' | 'table' | 'list' | 'heading' | 'toc' | 'rule' | 'fragment';
@@ -18,13 +19,6 @@ export interface PassageUnit {
   block: number;
 }
 
-// Words after which a full stop does not end a sentence (Portuguese and English), lower case.
-const ABBREVIATIONS = new Set([
-  'sr', 'sra', 'srs', 'dr', 'dra', 'prof', 'profa', 'eng', 'etc', 'ex', 'p', 'pp', 'pg', 'pág', 'fig', 'figs', 'vol', 'vols',
-  'no', 'nº', 'n', 'art', 'cap', 'ed', 'eds', 'e.g', 'i.e', 'cf', 'al', 'vs', 'mr', 'mrs', 'ms', 'jr', 'st', 'inc', 'ltd',
-  'ltda', 's.a', 'co', 'dept', 'aprox', 'approx', 'tab', 'sec', 'obs', 'ibid', 'op', 'cit', 'máx', 'mín', 'min', 'max',
-  'jan', 'fev', 'feb', 'mar', 'abr', 'apr', 'mai', 'jun', 'jul', 'ago', 'aug', 'set', 'sep', 'out', 'oct', 'nov', 'dez', 'dec',
-]);
 
 const TABLE_LINE = /^\s*\|.*\|\s*$|\t/;
 const LIST_LINE = /^\s{0,6}(?:[-*+•▪–]|\d{1,2}[.)]|[a-z][.)])\s+\S/;

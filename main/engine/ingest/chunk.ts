@@ -2,6 +2,7 @@
 // carry a sentence-aligned overlap, keep tables whole, and remember which pages and which
 // section every chunk came from. Pure and deterministic.
 import type { ChunkOptions, DraftChunk, ExtractedPage } from './types';
+import { ABBREVIATIONS } from './abbreviations';
 
 interface Unit {
   text: string;
@@ -17,12 +18,6 @@ interface Unit {
   sectionStart: boolean;
 }
 
-const abbreviations = new Set([
-  'sr', 'sra', 'srs', 'dr', 'dra', 'prof', 'profa', 'eng', 'exmo', 'ilmo', 'etc', 'ex', 'p', 'pp', 'pg', 'pág', 'fig', 'figs',
-  'vol', 'vols', 'no', 'nº', 'n', 'art', 'arts', 'cap', 'caps', 'ed', 'eds', 'e.g', 'i.e', 'cf', 'al', 'vs', 'mr', 'mrs', 'ms',
-  'jr', 'st', 'inc', 'ltd', 'ltda', 's.a', 'co', 'dept', 'depto', 'aprox', 'approx', 'jan', 'fev', 'feb', 'mar', 'abr', 'apr',
-  'mai', 'jun', 'jul', 'ago', 'aug', 'set', 'sep', 'out', 'oct', 'nov', 'dez', 'dec', 'tab', 'sec', 'seç', 'obs',
-]);
 
 // A sentence ends at . ! ? … (plus closing quotes/brackets) followed by space, or at CJK full stops.
 const sentenceEnd = /[.!?…]+["'”’»)\]]*\s+|[。！？]+["'”’»)\]」』]*\s*/gu;
@@ -54,7 +49,7 @@ export function splitSentences(text: string): Sentence[] {
       if (mark[0] === '.' && !mark.startsWith('..')) {
         const word = wordBefore(text, m.index ?? 0, start).replace(/^["'“‘«(\[]+/, '').toLowerCase();
         // "A. Gal", "Dr. Kaplan", "p. 12", "e.g. X": not sentence ends.
-        if (/^\p{L}$/u.test(word) || abbreviations.has(word)) continue;
+        if (/^\p{L}$/u.test(word) || ABBREVIATIONS.has(word)) continue;
       }
     }
     const sentence = text.slice(start, end).trim();

@@ -57,210 +57,271 @@ export function bundledQdrantPath(resourcesDir: string, platform: NodeJS.Platfor
 }
 
 /**
+ * Everything one bundled Qdrant shares between the steps below: fixed settings plus the mutable
+ * state of the supervised child (the steps used to be closures over these as local variables).
+ */
+interface Supervisor {
+  readonly opts: BundledQdrantOptions;
+  readonly log: Logger;
+  readonly events: EventEmitter;
+  readonly url: string;
+  readonly port: number;
+  readonly apiKey: string;
+  readonly workDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly output: string[];
+  readonly graceMs: number;
+  readonly stableAfterMs: number;
+  readonly killOnExit: () => void;
+  state: BundledQdrantState;
+  child: ChildProcess | undefined;
+  exited: Promise<void>;
+  restarts: number;
+  failures: number; // consecutive
+  readySince: number;
+  stopping: boolean;
+  restartTimer: NodeJS.Timeout | undefined;
+}
+
+type LaunchOutcome = { ok: true } | { ok: false; reason: string; timedOut: boolean };
+
+/**
  * Starts Qdrant as a child process on a free loopback port and resolves once GET /readyz answers
  * 200. Unexpected exits are restarted with exponential backoff; past maxRestarts consecutive
  * failures the handle turns 'crashed' and emits the error with the last lines Qdrant printed.
  */
 export async function startBundledQdrant(opts: BundledQdrantOptions): Promise<BundledQdrant> {
+  const s = await prepareSupervisor(opts);
+  const handle = createHandle(s);
+  const first = await launchUntilReady(s);
+  if (first.ok) return handle;
+  if (!first.timedOut && opts.restart.maxRestarts > 0) {
+    // A first start that died may be a transient failure: give it the same restarts as later crashes.
+    if (await restartLoop(s, first.reason)) return handle;
+  }
+  await handle.stop();
+  throw firstStartError(s, first);
+}
+
+/** Checks the binary, prepares the storage folder and API key, picks the ports; spawns nothing. */
+async function prepareSupervisor(opts: BundledQdrantOptions): Promise<Supervisor> {
   assertBinaryPresent(opts.binaryPath, opts.args);
   fs.mkdirSync(opts.storageDir, { recursive: true });
   const workDir = path.dirname(path.resolve(opts.storageDir));
   const apiKey = opts.apiKey ?? readOrCreateQdrantApiKey(path.join(workDir, 'qdrant-api-key'));
   const port = await pickFreeLoopbackPort();
   const grpcPort = await pickFreeLoopbackPort();
-  const url = `http://127.0.0.1:${port}`;
-  const log = opts.log.child({ component: 'qdrant', port });
-  const events = new EventEmitter();
-  const output: string[] = [];
-  const graceMs = opts.stopGraceMs ?? 10_000;
-  const stableAfterMs = opts.stableAfterMs ?? 300_000;
-
-  let state: BundledQdrantState = 'starting';
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  let restarts = 0;
-  let failures = 0; // consecutive
-  let readySince = 0;
-  let stopping = false;
-  let restartTimer: NodeJS.Timeout | undefined;
-
-  const setState = (next: BundledQdrantState) => {
-    if (state === next) return;
-    state = next;
-    events.emit('state', next);
+  const s: Supervisor = {
+    opts,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    apiKey,
+    workDir,
+    log: opts.log.child({ component: 'qdrant', port }),
+    events: new EventEmitter(),
+    output: [],
+    graceMs: opts.stopGraceMs ?? 10_000,
+    stableAfterMs: opts.stableAfterMs ?? 300_000,
+    env: qdrantEnv(opts, { workDir, apiKey, port, grpcPort }),
+    // Without this, a Node process that exits without calling stop() would leave Qdrant running.
+    killOnExit: () => s.child?.kill('SIGTERM'),
+    state: 'starting',
+    child: undefined,
+    exited: Promise.resolve(),
+    restarts: 0,
+    failures: 0,
+    readySince: 0,
+    stopping: false,
+    restartTimer: undefined,
   };
+  process.once('exit', s.killOnExit);
+  return s;
+}
 
-  const env: NodeJS.ProcessEnv = {
+function qdrantEnv(opts: BundledQdrantOptions, at: { workDir: string; apiKey: string; port: number; grpcPort: number }): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     QDRANT__SERVICE__HOST: '127.0.0.1',
-    QDRANT__SERVICE__HTTP_PORT: String(port),
-    QDRANT__SERVICE__GRPC_PORT: String(grpcPort),
-    QDRANT__SERVICE__API_KEY: apiKey,
+    QDRANT__SERVICE__HTTP_PORT: String(at.port),
+    QDRANT__SERVICE__GRPC_PORT: String(at.grpcPort),
+    QDRANT__SERVICE__API_KEY: at.apiKey,
     QDRANT__STORAGE__STORAGE_PATH: path.resolve(opts.storageDir),
-    QDRANT__STORAGE__SNAPSHOTS_PATH: path.join(workDir, 'qdrant-snapshots'),
+    QDRANT__STORAGE__SNAPSHOTS_PATH: path.join(at.workDir, 'qdrant-snapshots'),
     QDRANT__TELEMETRY_DISABLED: 'true',
     QDRANT__CLUSTER__ENABLED: 'false',
     ...opts.env,
   };
+}
 
-  // Without this, a Node process that exits without calling stop() would leave Qdrant running.
-  const killOnExit = () => child?.kill('SIGTERM');
-  process.once('exit', killOnExit);
-
-  function recordLine(stream: 'stdout' | 'stderr', raw: string): void {
-    const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
-    if (!line) return;
-    output.push(line);
-    if (output.length > OUTPUT_LINES_KEPT) output.shift();
-    const level = /\bERROR\b|panic/i.test(line) ? 'error' : /\bWARN\b/.test(line) ? 'warn' : 'info';
-    log[level](line, { stream });
-  }
-
-  function spawnOnce(): ChildProcess {
-    const proc = spawn(opts.binaryPath, [...(opts.args ?? [])], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      let partial = '';
-      proc[stream]?.setEncoding('utf8');
-      proc[stream]?.on('data', (chunk: string) => {
-        const lines = (partial + chunk).split(/\r?\n/);
-        partial = lines.pop() ?? '';
-        for (const l of lines) recordLine(stream, l);
-      });
-      proc[stream]?.on('end', () => partial && recordLine(stream, partial));
-    }
-    exited = new Promise<void>((resolve) => {
-      proc.once('error', (err) => {
-        recordLine('stderr', `could not start ${opts.binaryPath}: ${err.message}`);
-        resolve();
-      });
-      proc.once('exit', (code, signal) => {
-        const expected = stopping;
-        log[expected ? 'info' : 'warn']('Qdrant exited', { code, signal, pid: proc.pid });
-        events.emit('exit', { code, signal, expected });
-        resolve();
-        if (!expected && child === proc) void onUnexpectedExit(code, signal);
-      });
-    });
-    child = proc;
-    log.info('Qdrant started', { pid: proc.pid, binary: opts.binaryPath });
-    return proc;
-  }
-
-  function crashError(summary: string): BscError {
-    return new BscError('PROVIDER_UNAVAILABLE', `The bundled Qdrant ${summary}. Its last output:\n${output.slice(-15).join('\n')}`, {
-      reason: 'qdrant-crashed',
-      restarts,
-      lastOutput: output.slice(-15),
-    });
-  }
-
-  /** Spawns and waits for /readyz; on a timeout the child is killed so a retry starts clean. */
-  async function launchUntilReady(): Promise<{ ok: true } | { ok: false; reason: string; timedOut: boolean }> {
-    const proc = spawnOnce();
-    setState('starting');
-    const result = await waitForQdrantReady(url, {
-      timeoutMs: opts.readyTimeoutMs,
-      abandon: () => (stopping ? 'stopped' : proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined ? `exited with code ${proc.exitCode ?? proc.signalCode}` : undefined),
-    });
-    if (result.ready && !stopping) {
-      readySince = Date.now();
-      setState('ready');
-      log.info('Qdrant ready', { waitedMs: result.waitedMs, pid: proc.pid, restarts });
-      events.emit('ready', { pid: proc.pid ?? -1, waitedMs: result.waitedMs });
-      return { ok: true };
-    }
-    const reason = result.ready ? 'stopped' : result.reason;
-    const timedOut = !result.ready && proc.exitCode === null && proc.signalCode === null;
-    if (timedOut) await terminate(proc);
-    return { ok: false, reason, timedOut };
-  }
-
-  async function onUnexpectedExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
-    if (state === 'starting') return; // launchUntilReady sees the exit and decides
-    if (readySince && Date.now() - readySince >= stableAfterMs) failures = 0;
-    await restartLoop(`exited unexpectedly (code ${code ?? signal})`);
-  }
-
-  /** Resolves true once Qdrant is ready again, false when it gave up or was stopped. */
-  async function restartLoop(firstReason: string): Promise<boolean> {
-    let reason = firstReason;
-    while (!stopping) {
-      if (failures >= opts.restart.maxRestarts) {
-        setState('crashed');
-        const err = crashError(`${reason} and was restarted ${restarts} time(s); giving up`);
-        log.error('Qdrant gave up restarting', { restarts, reason });
-        events.emit('crashed', err);
-        return false;
-      }
-      failures++;
-      restarts++;
-      const delayMs = Math.min(opts.restart.baseDelayMs * 2 ** (failures - 1), opts.restart.maxDelayMs ?? 30_000);
-      setState('restarting');
-      log.warn('Restarting Qdrant', { attempt: restarts, delayMs, reason });
-      events.emit('restarting', { attempt: restarts, delayMs });
-      await new Promise<void>((resolve) => (restartTimer = setTimeout(resolve, delayMs)));
-      restartTimer = undefined;
-      if (stopping) return false;
-      const outcome = await launchUntilReady();
-      if (outcome.ok) return true;
-      reason = outcome.reason;
-    }
-    return false;
-  }
-
-  async function terminate(proc: ChildProcess): Promise<void> {
-    if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
-    const done = exited;
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      log.warn('Qdrant ignored SIGTERM; killing it', { pid: proc.pid, graceMs });
-      proc.kill('SIGKILL');
-    }, graceMs);
-    await done;
-    clearTimeout(timer);
-  }
-
-  const handle: BundledQdrant = {
-    url,
-    port,
-    apiKey,
+function createHandle(s: Supervisor): BundledQdrant {
+  return {
+    url: s.url,
+    port: s.port,
+    apiKey: s.apiKey,
     get state() {
-      return state;
+      return s.state;
     },
     get pid() {
+      const { child } = s;
       return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
     },
     get restarts() {
-      return restarts;
+      return s.restarts;
     },
     on(event, listener) {
-      events.on(event, listener as (...args: unknown[]) => void);
-      return () => events.off(event, listener as (...args: unknown[]) => void);
+      s.events.on(event, listener as (...args: unknown[]) => void);
+      return () => s.events.off(event, listener as (...args: unknown[]) => void);
     },
     async stop() {
-      stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
-      if (child) await terminate(child);
-      process.off('exit', killOnExit);
-      setState('stopped');
+      s.stopping = true;
+      if (s.restartTimer) clearTimeout(s.restartTimer);
+      if (s.child) await terminate(s, s.child);
+      process.off('exit', s.killOnExit);
+      setState(s, 'stopped');
     },
   };
+}
 
-  const first = await launchUntilReady();
-  if (first.ok) return handle;
-  if (!first.timedOut && opts.restart.maxRestarts > 0) {
-    // A first start that died may be a transient failure: give it the same restarts as later crashes.
-    if (await restartLoop(first.reason)) return handle;
+function setState(s: Supervisor, next: BundledQdrantState): void {
+  if (s.state === next) return;
+  s.state = next;
+  s.events.emit('state', next);
+}
+
+function recordLine(s: Supervisor, stream: 'stdout' | 'stderr', raw: string): void {
+  const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
+  if (!line) return;
+  s.output.push(line);
+  if (s.output.length > OUTPUT_LINES_KEPT) s.output.shift();
+  const level = /\bERROR\b|panic/i.test(line) ? 'error' : /\bWARN\b/.test(line) ? 'warn' : 'info';
+  s.log[level](line, { stream });
+}
+
+function spawnOnce(s: Supervisor): ChildProcess {
+  const { opts } = s;
+  const proc = spawn(opts.binaryPath, [...(opts.args ?? [])], { cwd: s.workDir, env: s.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  pipeOutput(s, proc);
+  s.exited = watchExit(s, proc);
+  s.child = proc;
+  s.log.info('Qdrant started', { pid: proc.pid, binary: opts.binaryPath });
+  return proc;
+}
+
+/** Feeds the child's stdout/stderr, line by line, to recordLine. */
+function pipeOutput(s: Supervisor, proc: ChildProcess): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let partial = '';
+    proc[stream]?.setEncoding('utf8');
+    proc[stream]?.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const l of lines) recordLine(s, stream, l);
+    });
+    proc[stream]?.on('end', () => partial && recordLine(s, stream, partial));
   }
-  await handle.stop();
+}
+
+/** Resolves when the child has exited or failed to start; unexpected exits go to onUnexpectedExit. */
+function watchExit(s: Supervisor, proc: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    proc.once('error', (err) => {
+      recordLine(s, 'stderr', `could not start ${s.opts.binaryPath}: ${err.message}`);
+      resolve();
+    });
+    proc.once('exit', (code, signal) => {
+      const expected = s.stopping;
+      s.log[expected ? 'info' : 'warn']('Qdrant exited', { code, signal, pid: proc.pid });
+      s.events.emit('exit', { code, signal, expected });
+      resolve();
+      if (!expected && s.child === proc) void onUnexpectedExit(s, code, signal);
+    });
+  });
+}
+
+function crashError(s: Supervisor, summary: string): BscError {
+  return new BscError('PROVIDER_UNAVAILABLE', `The bundled Qdrant ${summary}. Its last output:\n${s.output.slice(-15).join('\n')}`, {
+    reason: 'qdrant-crashed',
+    restarts: s.restarts,
+    lastOutput: s.output.slice(-15),
+  });
+}
+
+function firstStartError(s: Supervisor, first: { reason: string; timedOut: boolean }): BscError {
   if (first.timedOut) {
-    throw new BscError(
+    return new BscError(
       'PROVIDER_UNAVAILABLE',
-      `The bundled Qdrant did not become ready within ${opts.readyTimeoutMs} ms (${first.reason}). Its last output:\n${output.slice(-15).join('\n')}`,
-      { reason: 'qdrant-not-ready', lastOutput: output.slice(-15) },
+      `The bundled Qdrant did not become ready within ${s.opts.readyTimeoutMs} ms (${first.reason}). Its last output:\n${s.output.slice(-15).join('\n')}`,
+      { reason: 'qdrant-not-ready', lastOutput: s.output.slice(-15) },
     );
   }
-  throw crashError(`could not start (${first.reason})`);
+  return crashError(s, `could not start (${first.reason})`);
+}
+
+/** Spawns and waits for /readyz; on a timeout the child is killed so a retry starts clean. */
+async function launchUntilReady(s: Supervisor): Promise<LaunchOutcome> {
+  const proc = spawnOnce(s);
+  setState(s, 'starting');
+  const result = await waitForQdrantReady(s.url, {
+    timeoutMs: s.opts.readyTimeoutMs,
+    abandon: () => (s.stopping ? 'stopped' : proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined ? `exited with code ${proc.exitCode ?? proc.signalCode}` : undefined),
+  });
+  if (result.ready && !s.stopping) {
+    s.readySince = Date.now();
+    setState(s, 'ready');
+    s.log.info('Qdrant ready', { waitedMs: result.waitedMs, pid: proc.pid, restarts: s.restarts });
+    s.events.emit('ready', { pid: proc.pid ?? -1, waitedMs: result.waitedMs });
+    return { ok: true };
+  }
+  const reason = result.ready ? 'stopped' : result.reason;
+  const timedOut = !result.ready && proc.exitCode === null && proc.signalCode === null;
+  if (timedOut) await terminate(s, proc);
+  return { ok: false, reason, timedOut };
+}
+
+async function onUnexpectedExit(s: Supervisor, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+  if (s.state === 'starting') return; // launchUntilReady sees the exit and decides
+  if (s.readySince && Date.now() - s.readySince >= s.stableAfterMs) s.failures = 0;
+  await restartLoop(s, `exited unexpectedly (code ${code ?? signal})`);
+}
+
+/** Resolves true once Qdrant is ready again, false when it gave up or was stopped. */
+async function restartLoop(s: Supervisor, firstReason: string): Promise<boolean> {
+  const { restart } = s.opts;
+  let reason = firstReason;
+  while (!s.stopping) {
+    if (s.failures >= restart.maxRestarts) {
+      setState(s, 'crashed');
+      const err = crashError(s, `${reason} and was restarted ${s.restarts} time(s); giving up`);
+      s.log.error('Qdrant gave up restarting', { restarts: s.restarts, reason });
+      s.events.emit('crashed', err);
+      return false;
+    }
+    s.failures++;
+    s.restarts++;
+    const delayMs = Math.min(restart.baseDelayMs * 2 ** (s.failures - 1), restart.maxDelayMs ?? 30_000);
+    setState(s, 'restarting');
+    s.log.warn('Restarting Qdrant', { attempt: s.restarts, delayMs, reason });
+    s.events.emit('restarting', { attempt: s.restarts, delayMs });
+    await new Promise<void>((resolve) => (s.restartTimer = setTimeout(resolve, delayMs)));
+    s.restartTimer = undefined;
+    if (s.stopping) return false;
+    const outcome = await launchUntilReady(s);
+    if (outcome.ok) return true;
+    reason = outcome.reason;
+  }
+  return false;
+}
+
+async function terminate(s: Supervisor, proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
+  const done = s.exited;
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    s.log.warn('Qdrant ignored SIGTERM; killing it', { pid: proc.pid, graceMs: s.graceMs });
+    proc.kill('SIGKILL');
+  }, s.graceMs);
+  await done;
+  clearTimeout(timer);
 }
 
 function assertBinaryPresent(binaryPath: string, args: string[] | undefined): void {

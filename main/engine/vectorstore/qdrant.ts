@@ -169,178 +169,251 @@ export function batchPointsForUpsert<T extends QdrantPoint>(points: T[], maxPoin
   return batches;
 }
 
-export async function createQdrantStore(opts: QdrantStoreOptions): Promise<QdrantVectorStore> {
-  const { url, apiKey, collection, dimensions } = opts;
-  const fail = (what: string) => (err: unknown) => {
-    throw qdrantError(err, what, url, apiKey);
+/** What every step of the store needs: the options it was made with and the client talking to the server. */
+interface StoreContext extends QdrantStoreOptions {
+  client: QdrantClient;
+}
+
+type SignalOpts = { signal?: AbortSignal };
+
+/** A `.catch` handler that rethrows as the BscError for `what`. */
+function fail(ctx: StoreContext, what: string): (err: unknown) => never {
+  return (err: unknown) => {
+    throw qdrantError(err, what, ctx.url, ctx.apiKey);
   };
+}
+
+/** Makes the client and refuses a server of another version. */
+async function connect(opts: QdrantStoreOptions): Promise<{ ctx: StoreContext; serverVersion: string }> {
+  const { url, apiKey } = opts;
   let client: QdrantClient;
   try {
     client = new QdrantClient({ url, ...(apiKey ? { apiKey } : {}), timeout: opts.timeoutMs ?? 30_000, checkCompatibility: false });
   } catch (err) {
     throw new BscError('BAD_INPUT', `Not a usable Qdrant URL: ${displayUrl(url)} (${(err as Error).message}).`);
   }
-  const serverVersion = await checkQdrantVersion(client).catch(fail('checking its version'));
+  const ctx: StoreContext = { ...opts, client };
+  const serverVersion = await checkQdrantVersion(client).catch(fail(ctx, 'checking its version'));
+  return { ctx, serverVersion };
+}
 
-  let ready: Promise<void> | null = null;
-  /** Creates the collection and its payload indexes once; checks an existing one has our shape. */
-  function ensureCollection(): Promise<void> {
-    ready ??= (async () => {
-      const { exists } = await client.collectionExists(collection);
-      if (exists) {
-        const info = await client.getCollection(collection);
-        const vectors = info.config.params.vectors as Record<string, { size?: number }> | undefined;
-        const size = vectors?.[DENSE_VECTOR]?.size;
-        if (size !== dimensions || !info.config.params.sparse_vectors?.[SPARSE_VECTOR]) {
-          throw new BscError(
-            'BAD_INPUT',
-            `The Qdrant collection "${collection}" holds ${size ?? 'unnamed or no'} dense vectors, not the ${dimensions}-dimensional "${DENSE_VECTOR}" + "${SPARSE_VECTOR}" layout this model needs; rebuild the index.`,
-            { collection, indexDimensions: size ?? null, givenDimensions: dimensions, action: 'rebuild-index' },
-          );
-        }
-        return;
-      }
-      try {
-        await client.createCollection(collection, {
-          vectors: { [DENSE_VECTOR]: { size: dimensions, distance: 'Cosine' } },
-          sparse_vectors: { [SPARSE_VECTOR]: { modifier: 'idf' } },
-          shard_number: opts.shardNumber ?? 1,
-          replication_factor: opts.replicationFactor ?? 1,
-        });
-      } catch (err) {
-        // Another writer created it between our check and our create.
-        if ((err as { status?: number }).status !== 409) throw err;
-      }
-      for (const field of ['document_id', 'perspectives', 'lang']) {
-        await client.createPayloadIndex(collection, { field_name: field, field_schema: 'keyword', wait: true });
-      }
-    })().catch((err: unknown) => {
-      ready = null;
-      throw qdrantError(err, `preparing the collection "${collection}"`, url, apiKey);
+/** Refuses an existing collection without our dense + sparse layout at our dimensions. */
+async function checkCollectionShape(ctx: StoreContext): Promise<void> {
+  const { client, collection, dimensions } = ctx;
+  const info = await client.getCollection(collection);
+  const vectors = info.config.params.vectors as Record<string, { size?: number }> | undefined;
+  const size = vectors?.[DENSE_VECTOR]?.size;
+  if (size !== dimensions || !info.config.params.sparse_vectors?.[SPARSE_VECTOR]) {
+    throw new BscError(
+      'BAD_INPUT',
+      `The Qdrant collection "${collection}" holds ${size ?? 'unnamed or no'} dense vectors, not the ${dimensions}-dimensional "${DENSE_VECTOR}" + "${SPARSE_VECTOR}" layout this model needs; rebuild the index.`,
+      { collection, indexDimensions: size ?? null, givenDimensions: dimensions, action: 'rebuild-index' },
+    );
+  }
+}
+
+/** Creates the collection (if nobody else just did) and its payload indexes. */
+async function createCollectionWithIndexes(ctx: StoreContext): Promise<void> {
+  const { client, collection } = ctx;
+  try {
+    await client.createCollection(collection, {
+      vectors: { [DENSE_VECTOR]: { size: ctx.dimensions, distance: 'Cosine' } },
+      sparse_vectors: { [SPARSE_VECTOR]: { modifier: 'idf' } },
+      shard_number: ctx.shardNumber ?? 1,
+      replication_factor: ctx.replicationFactor ?? 1,
     });
-    return ready;
+  } catch (err) {
+    // Another writer created it between our check and our create.
+    if ((err as { status?: number }).status !== 409) throw err;
   }
-
-  /** Runs a call that treats a missing collection as an empty store. */
-  async function orEmpty<T>(work: Promise<T>, empty: T, what: string): Promise<T> {
-    try {
-      return await work;
-    } catch (err) {
-      const e = qdrantError(err, what, url, apiKey);
-      if (e.code === 'NOT_FOUND') return empty;
-      throw e;
-    }
+  for (const field of ['document_id', 'perspectives', 'lang']) {
+    await client.createPayloadIndex(collection, { field_name: field, field_schema: 'keyword', wait: true });
   }
+}
 
-  function checkVector(v: Float32Array): void {
-    if (v.length !== dimensions) throw new BscError('BAD_INPUT', `A ${v.length}-dimensional vector was given to a store of ${dimensions} dimensions.`);
+async function prepareCollection(ctx: StoreContext): Promise<void> {
+  const { exists } = await ctx.client.collectionExists(ctx.collection);
+  if (exists) return checkCollectionShape(ctx);
+  return createCollectionWithIndexes(ctx);
+}
+
+interface CollectionGate {
+  /** Creates the collection and its payload indexes once; checks an existing one has our shape. */
+  ensure(): Promise<void>;
+  /** Forgets that the collection was prepared (after dropping it). */
+  reset(): void;
+}
+
+function collectionGate(ctx: StoreContext): CollectionGate {
+  let ready: Promise<void> | null = null;
+  return {
+    ensure() {
+      ready ??= prepareCollection(ctx).catch((err: unknown) => {
+        ready = null;
+        throw qdrantError(err, `preparing the collection "${ctx.collection}"`, ctx.url, ctx.apiKey);
+      });
+      return ready;
+    },
+    reset() {
+      ready = null;
+    },
+  };
+}
+
+/** Runs a call that treats a missing collection as an empty store. */
+async function orEmpty<T>(ctx: StoreContext, work: Promise<T>, empty: T, what: string): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    const e = qdrantError(err, what, ctx.url, ctx.apiKey);
+    if (e.code === 'NOT_FOUND') return empty;
+    throw e;
   }
+}
 
+function checkVector(dimensions: number, v: Float32Array): void {
+  if (v.length !== dimensions) throw new BscError('BAD_INPUT', `A ${v.length}-dimensional vector was given to a store of ${dimensions} dimensions.`);
+}
+
+async function upsertPoints(ctx: StoreContext, gate: CollectionGate, points: VectorPoint[], o?: SignalOpts): Promise<void> {
+  if (points.length === 0) return;
+  for (const p of points) if (p.vector) checkVector(ctx.dimensions, p.vector);
+  await raceAbort(gate.ensure(), o?.signal);
+  for (const batch of batchPointsForUpsert(points.map(toQdrantPoint))) {
+    throwIfCancelled(o?.signal);
+    await raceAbort(ctx.client.upsert(ctx.collection, { wait: true, points: batch }).catch(fail(ctx, `adding ${batch.length} points`)), o?.signal);
+  }
+}
+
+async function deletePoints(ctx: StoreContext, sel: { documentId: string } | { chunkIds: number[] }): Promise<void> {
+  const { client, collection } = ctx;
+  if ('documentId' in sel) {
+    await orEmpty(ctx, client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { value: sel.documentId } }] } }), null, 'deleting a document');
+    return;
+  }
+  for (let i = 0; i < sel.chunkIds.length; i += MAX_DELETE_IDS) {
+    const ids = sel.chunkIds.slice(i, i + MAX_DELETE_IDS).map(chunkPointId);
+    await orEmpty(ctx, client.delete(collection, { wait: true, points: ids }), null, `deleting ${ids.length} points`);
+  }
+}
+
+type SparseQuery = ReturnType<typeof querySparseVector>;
+
+/** The RRF fusion of the dense and sparse candidate lists; null when there is nothing to search with. */
+function hybridRequest(q: VectorQuery, dense: number[] | undefined, sparse: SparseQuery | undefined, filter: Schemas['Filter'] | undefined): Schemas['QueryRequest'] | null {
+  const limit = hybridCandidateLimit(q.k);
+  const prefetch: Schemas['Prefetch'][] = [];
+  const weights: number[] = [];
+  // The filter goes in each prefetch as well as outside, so every candidate list is filtered.
+  if (dense) {
+    prefetch.push({ query: dense, using: DENSE_VECTOR, limit, filter });
+    weights.push(q.weights?.dense ?? 1);
+  }
+  if (sparse?.indices.length) {
+    prefetch.push({ query: sparse, using: SPARSE_VECTOR, limit, filter });
+    weights.push(q.weights?.bm25 ?? 1);
+  }
+  if (!prefetch.length) return null;
+  // Qdrant's own RRF k is 2; we pass ours so both adapters fuse alike.
+  return { prefetch, query: { rrf: { k: q.rrfK ?? DEFAULT_RRF_K, ...(q.weights ? { weights } : {}) } }, limit: q.k, filter };
+}
+
+/** The query request for `q.mode`; null when the query cannot match anything. */
+function queryRequest(q: VectorQuery, dense: number[] | undefined, sparse: SparseQuery | undefined, filter: Schemas['Filter'] | undefined): Schemas['QueryRequest'] | null {
+  if (q.mode === 'dense') {
+    if (!dense) throw new BscError('BAD_INPUT', 'A dense query needs a vector.');
+    return { query: dense, using: DENSE_VECTOR, limit: q.k, filter };
+  }
+  if (q.mode === 'bm25') {
+    if (!sparse?.indices.length) return null;
+    return { query: sparse, using: SPARSE_VECTOR, limit: q.k, filter };
+  }
+  return hybridRequest(q, dense, sparse, filter);
+}
+
+async function queryPoints(ctx: StoreContext, q: VectorQuery, o?: SignalOpts): Promise<VectorHit[]> {
+  throwIfCancelled(o?.signal);
+  if (q.k <= 0 || filterMatchesNothing(q.filter)) return [];
+  const filter = qdrantFilter(q.filter);
+  const terms = q.terms?.trim() ? q.terms : undefined;
+  if (q.vector) checkVector(ctx.dimensions, q.vector);
+  const dense = q.vector ? Array.from(q.vector) : undefined;
+  const sparse = terms ? querySparseVector(terms) : undefined;
+  const request = queryRequest(q, dense, sparse, filter);
+  if (!request) return [];
+  const result = await raceAbort(
+    orEmpty(ctx, ctx.client.query(ctx.collection, { ...request, with_payload: ['chunk_id'], with_vector: false }), { points: [] }, `searching (${q.mode})`),
+    o?.signal,
+  );
+  return result.points.flatMap((p): VectorHit[] => {
+    const chunkId = (p.payload as { chunk_id?: unknown } | null | undefined)?.chunk_id;
+    return typeof chunkId === 'number' ? [{ chunkId, score: p.score }] : [];
+  });
+}
+
+async function countPoints(ctx: StoreContext): Promise<number> {
+  const { count } = await orEmpty(ctx, ctx.client.count(ctx.collection, { exact: true }), { count: 0 }, 'counting points');
+  return count;
+}
+
+async function createCollectionSnapshot(ctx: StoreContext): Promise<{ name: string; size: number; checksum: string | null }> {
+  const snap = await ctx.client.createSnapshot(ctx.collection, { wait: true }).catch(fail(ctx, 'creating a snapshot'));
+  if (!snap) throw new BscError('PROVIDER_UNAVAILABLE', `Qdrant at ${displayUrl(ctx.url)} accepted the snapshot request but did not say which snapshot it made.`);
+  return { name: snap.name, size: snap.size, checksum: snap.checksum ?? null };
+}
+
+async function downloadCollectionSnapshot(
+  ctx: StoreContext,
+  name: string,
+  toFile: string,
+  o: { signal?: AbortSignal; checksum?: string | null } = {},
+): Promise<{ bytes: number; sha256: string }> {
+  const { url, apiKey, collection } = ctx;
+  const base = displayUrl(url);
+  const res = await fetch(`${url.replace(/\/$/, '')}/collections/${encodeURIComponent(collection)}/snapshots/${encodeURIComponent(name)}`, {
+    headers: apiKey ? { 'api-key': apiKey } : {},
+    ...(o.signal ? { signal: o.signal } : {}),
+  }).catch((err: unknown) => {
+    if (o.signal?.aborted) throw new BscError('CANCELLED', 'Cancelled.');
+    throw qdrantError(err, 'downloading a snapshot', url, apiKey);
+  });
+  if (!res.ok || !res.body) throw qdrantError({ status: res.status, data: await res.json().catch(() => undefined) }, `downloading the snapshot ${name} from ${base}`, url, apiKey);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const partial = `${toFile}.partial`;
+  try {
+    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+    body.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    });
+    await pipeline(body, createWriteStream(partial), { signal: o.signal });
+    const sha256 = hash.digest('hex');
+    if (o.checksum && o.checksum !== sha256) throw new BscError('BACKUP_INVALID', `The snapshot ${name} arrived damaged (checksum mismatch).`);
+    await rename(partial, toFile);
+    return { bytes, sha256 };
+  } catch (err) {
+    await rm(partial, { force: true });
+    if (o.signal?.aborted) throw new BscError('CANCELLED', 'Cancelled.');
+    throw err instanceof BscError ? err : qdrantError(err, `saving the snapshot ${name}`, url, apiKey);
+  }
+}
+
+export async function createQdrantStore(opts: QdrantStoreOptions): Promise<QdrantVectorStore> {
+  const { ctx, serverVersion } = await connect(opts);
+  const gate = collectionGate(ctx);
   return {
     kind: 'qdrant',
     serverVersion,
-    async add(points, o) {
-      if (points.length === 0) return;
-      for (const p of points) if (p.vector) checkVector(p.vector);
-      await raceAbort(ensureCollection(), o?.signal);
-      for (const batch of batchPointsForUpsert(points.map(toQdrantPoint))) {
-        throwIfCancelled(o?.signal);
-        await raceAbort(client.upsert(collection, { wait: true, points: batch }).catch(fail(`adding ${batch.length} points`)), o?.signal);
-      }
-    },
-    async delete(sel) {
-      if ('documentId' in sel) {
-        await orEmpty(client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { value: sel.documentId } }] } }), null, 'deleting a document');
-        return;
-      }
-      for (let i = 0; i < sel.chunkIds.length; i += MAX_DELETE_IDS) {
-        const ids = sel.chunkIds.slice(i, i + MAX_DELETE_IDS).map(chunkPointId);
-        await orEmpty(client.delete(collection, { wait: true, points: ids }), null, `deleting ${ids.length} points`);
-      }
-    },
-    async query(q: VectorQuery, o) {
-      throwIfCancelled(o?.signal);
-      if (q.k <= 0 || filterMatchesNothing(q.filter)) return [];
-      const filter = qdrantFilter(q.filter);
-      const terms = q.terms?.trim() ? q.terms : undefined;
-      if (q.vector) checkVector(q.vector);
-      const dense = q.vector ? Array.from(q.vector) : undefined;
-      const sparse = terms ? querySparseVector(terms) : undefined;
-      let request: Schemas['QueryRequest'];
-      if (q.mode === 'dense') {
-        if (!dense) throw new BscError('BAD_INPUT', 'A dense query needs a vector.');
-        request = { query: dense, using: DENSE_VECTOR, limit: q.k, filter };
-      } else if (q.mode === 'bm25') {
-        if (!sparse?.indices.length) return [];
-        request = { query: sparse, using: SPARSE_VECTOR, limit: q.k, filter };
-      } else {
-        const limit = hybridCandidateLimit(q.k);
-        const prefetch: Schemas['Prefetch'][] = [];
-        const weights: number[] = [];
-        // The filter goes in each prefetch as well as outside, so every candidate list is filtered.
-        if (dense) {
-          prefetch.push({ query: dense, using: DENSE_VECTOR, limit, filter });
-          weights.push(q.weights?.dense ?? 1);
-        }
-        if (sparse?.indices.length) {
-          prefetch.push({ query: sparse, using: SPARSE_VECTOR, limit, filter });
-          weights.push(q.weights?.bm25 ?? 1);
-        }
-        if (!prefetch.length) return [];
-        // Qdrant's own RRF k is 2; we pass ours so both adapters fuse alike.
-        request = { prefetch, query: { rrf: { k: q.rrfK ?? DEFAULT_RRF_K, ...(q.weights ? { weights } : {}) } }, limit: q.k, filter };
-      }
-      const result = await raceAbort(
-        orEmpty(client.query(collection, { ...request, with_payload: ['chunk_id'], with_vector: false }), { points: [] }, `searching (${q.mode})`),
-        o?.signal,
-      );
-      return result.points.flatMap((p): VectorHit[] => {
-        const chunkId = (p.payload as { chunk_id?: unknown } | null | undefined)?.chunk_id;
-        return typeof chunkId === 'number' ? [{ chunkId, score: p.score }] : [];
-      });
-    },
-    async count() {
-      const { count } = await orEmpty(client.count(collection, { exact: true }), { count: 0 }, 'counting points');
-      return count;
-    },
+    add: (points, o) => upsertPoints(ctx, gate, points, o),
+    delete: (sel) => deletePoints(ctx, sel),
+    query: (q, o) => queryPoints(ctx, q, o),
+    count: () => countPoints(ctx),
     async drop() {
-      await client.deleteCollection(collection).catch(fail(`dropping the collection "${collection}"`));
-      ready = null;
+      await ctx.client.deleteCollection(ctx.collection).catch(fail(ctx, `dropping the collection "${ctx.collection}"`));
+      gate.reset();
     },
-    async createSnapshot() {
-      const snap = await client.createSnapshot(collection, { wait: true }).catch(fail('creating a snapshot'));
-      if (!snap) throw new BscError('PROVIDER_UNAVAILABLE', `Qdrant at ${displayUrl(url)} accepted the snapshot request but did not say which snapshot it made.`);
-      return { name: snap.name, size: snap.size, checksum: snap.checksum ?? null };
-    },
-    async downloadSnapshot(name, toFile, o = {}) {
-      const base = displayUrl(url);
-      const res = await fetch(`${url.replace(/\/$/, '')}/collections/${encodeURIComponent(collection)}/snapshots/${encodeURIComponent(name)}`, {
-        headers: apiKey ? { 'api-key': apiKey } : {},
-        ...(o.signal ? { signal: o.signal } : {}),
-      }).catch((err: unknown) => {
-        if (o.signal?.aborted) throw new BscError('CANCELLED', 'Cancelled.');
-        throw qdrantError(err, 'downloading a snapshot', url, apiKey);
-      });
-      if (!res.ok || !res.body) throw qdrantError({ status: res.status, data: await res.json().catch(() => undefined) }, `downloading the snapshot ${name} from ${base}`, url, apiKey);
-      const hash = createHash('sha256');
-      let bytes = 0;
-      const partial = `${toFile}.partial`;
-      try {
-        const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-        body.on('data', (chunk: Buffer) => {
-          hash.update(chunk);
-          bytes += chunk.length;
-        });
-        await pipeline(body, createWriteStream(partial), { signal: o.signal });
-        const sha256 = hash.digest('hex');
-        if (o.checksum && o.checksum !== sha256) throw new BscError('BACKUP_INVALID', `The snapshot ${name} arrived damaged (checksum mismatch).`);
-        await rename(partial, toFile);
-        return { bytes, sha256 };
-      } catch (err) {
-        await rm(partial, { force: true });
-        if (o.signal?.aborted) throw new BscError('CANCELLED', 'Cancelled.');
-        throw err instanceof BscError ? err : qdrantError(err, `saving the snapshot ${name}`, url, apiKey);
-      }
-    },
+    createSnapshot: () => createCollectionSnapshot(ctx),
+    downloadSnapshot: (name, toFile, o) => downloadCollectionSnapshot(ctx, name, toFile, o),
   };
 }

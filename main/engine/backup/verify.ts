@@ -144,23 +144,12 @@ async function declaredSizeProblem(manifest: BackupManifest, archiveBytes: numbe
   return null;
 }
 
-/**
- * Reads a .bscbackup from start to end once, checking everything that can be checked while
- * streaming. Never follows the archive's word on sizes: each entry is cut off at the size the
- * manifest declares, and the whole stream at the sum of them.
- */
-export async function walkBackupArchive(file: string, opts: WalkOptions): Promise<ArchiveWalk> {
-  const findings = new Findings(opts.stopAtFirstProblem);
-  const walk: ArchiveWalk = { manifest: null, findings, intact: new Set(), written: new Map(), inflatedBytes: 0, complete: false };
-  const signal = opts.signal;
-  throwIfAborted(signal);
-
-  let fileSize: number;
-  let gzipped = false;
+/** What the file is before it is read: its size and whether it is gzip (format 1) or a plain tar (format 2). */
+async function sniffContainer(file: string, findings: Findings): Promise<{ fileSize: number; gzipped: boolean } | null> {
   try {
-    fileSize = (await stat(file)).size;
+    const fileSize = (await stat(file)).size;
     const magic = await readMagic(file);
-    gzipped = magic[0] === 0x1f && magic[1] === 0x8b;
+    const gzipped = magic[0] === 0x1f && magic[1] === 0x8b;
     const plainTar = magic.subarray(257, 262).toString('latin1') === 'ustar';
     if (!gzipped && !plainTar) {
       const zip = magic[0] === 0x50 && magic[1] === 0x4b;
@@ -172,137 +161,157 @@ export async function walkBackupArchive(file: string, opts: WalkOptions): Promis
         true,
       );
     }
+    return { fileSize, gzipped };
   } catch (err) {
-    if (err instanceof StopWalk) return walk;
+    if (err instanceof StopWalk) return null;
     findings.problems.push(`cannot read the file: ${(err as Error).message}`);
     findings.byCheck.set('archive', [`cannot read the file: ${(err as Error).message}`]);
-    return walk;
+    return null;
   }
+}
 
-  let inflationCap = MAX_MANIFEST_BYTES + TAR_OVERHEAD_TOTAL;
-  let currentEntry = MANIFEST_ENTRY;
-  let bytesDone = 0;
+/** The read side of a walk: file → (gunzip) → inflation meter → tar entries, with the meter's cap adjustable. */
+interface ArchiveStream {
+  extract: tar.Extract;
+  /** The most inflated bytes the walk accepts; raised once the manifest says what to expect. */
+  cap: number;
+  /** The entry being read, for progress reports. */
+  entry: string;
+  close(): void;
+}
 
+function openArchiveStream(file: string, container: { fileSize: number; gzipped: boolean }, walk: ArchiveWalk, opts: WalkOptions): ArchiveStream {
   const source = createReadStream(file, { highWaterMark: 1024 * 1024 });
   // Format 1 is a tar.gz; format 2 a plain tar whose SQLite entries are gzip-compressed one by one.
-  const gunzip = gzipped ? createGunzip() : new PassThrough();
+  const gunzip = container.gzipped ? createGunzip() : new PassThrough();
+  const extract = tar.extract();
+  const stream: ArchiveStream = {
+    extract, cap: MAX_MANIFEST_BYTES + TAR_OVERHEAD_TOTAL, entry: MANIFEST_ENTRY,
+    close: () => { opts.signal?.removeEventListener('abort', onAbort); source.destroy(); gunzip.destroy(); meter.destroy(); extract.destroy(); },
+  };
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       walk.inflatedBytes += chunk.length;
-      if (walk.inflatedBytes > inflationCap) done(new InflationLimit());
+      if (walk.inflatedBytes > stream.cap) done(new InflationLimit());
       else done(null, chunk);
     },
   });
-  const extract = tar.extract();
+  let bytesDone = 0;
   source.on('data', (chunk) => {
     bytesDone += chunk.length;
-    opts.onProgress?.({ bytesDone, bytesTotal: fileSize, entry: currentEntry });
+    opts.onProgress?.({ bytesDone, bytesTotal: container.fileSize, entry: stream.entry });
   });
   source.on('error', (err) => extract.destroy(new ArchiveReadError(err.message)));
   gunzip.on('error', (err) => extract.destroy(err));
   meter.on('error', (err) => extract.destroy(err));
   const onAbort = () => extract.destroy(new BscError('CANCELLED', 'Cancelled.'));
-  signal?.addEventListener('abort', onAbort, { once: true });
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   source.pipe(gunzip).pipe(meter).pipe(extract);
+  return stream;
+}
 
-  const listed = new Map<string, BackupEntry>();
+/** The manifest, first entry of every backup: what the rest must be, checked before anything is written. */
+async function takeManifest(entry: TarEntry, walk: ArchiveWalk, stream: ArchiveStream, container: { fileSize: number; gzipped: boolean }, opts: WalkOptions): Promise<Map<string, BackupEntry>> {
+  const { findings } = walk;
+  const manifest = await readManifestEntry(entry, findings);
+  walk.manifest = manifest;
+  const listed = new Map(manifest.entries.map((e) => [e.name, e] as const));
+  const containerProblem = containerMismatch(manifest, container.gzipped);
+  if (containerProblem) findings.add('archive', containerProblem, true);
+  stream.cap = 512 + roundUp512(entry.header.size ?? 0) + TAR_OVERHEAD_TOTAL;
+  for (const e of manifest.entries) stream.cap += roundUp512(e.stored?.bytes ?? e.bytes) + TAR_OVERHEAD_PER_ENTRY;
+  const sizeProblem = await declaredSizeProblem(manifest, container.fileSize, opts.writes);
+  if (sizeProblem) findings.add('entries', sizeProblem, true);
+  if (manifest.schemaVersion > opts.maxSchemaVersion) {
+    findings.add('schema version', `made by a newer version of Agente BSC: database schema ${manifest.schemaVersion}, this version reads up to ${opts.maxSchemaVersion}`);
+  }
+  return listed;
+}
+
+/** Why an entry after the manifest must be skipped (drained unread), or null when it is a listed file to copy. */
+function entryRefusal(header: TarHeader, name: string, listed: Map<string, BackupEntry>, seen: Set<string>): { check: CheckName; problem: string; fatal?: boolean } | 'skip' | null {
+  const label = describeEntryName(name);
+  const unsafe = entryNameProblem(name);
+  if (unsafe) return { check: 'entry names', problem: `entry ${label}: unsafe name (${unsafe})` };
+  if (header.type === 'directory' && isParentOfListed(name, listed)) return 'skip';
+  if (header.type !== 'file') return { check: 'entry types', problem: `entry ${label}: ${describeType(header)}; a backup holds only regular files` };
+  const declared = listed.get(name);
+  if (!declared) return { check: 'entries', problem: `entry ${label}: not listed in the manifest` };
+  if (seen.has(name)) return { check: 'entries', problem: `entry ${label}: appears more than once` };
+  const size = header.size ?? 0;
+  const storedBytes = declared.stored?.bytes ?? declared.bytes;
+  if (size !== storedBytes) {
+    return {
+      check: 'entries', fatal: size > storedBytes,
+      problem: `entry ${label}: the archive holds ${size} bytes but the manifest declares ${storedBytes}${size > storedBytes ? ' (refusing to read past the declared size)' : ''}`,
+    };
+  }
+  return null;
+}
+
+/** One entry after the manifest: refused and drained, or copied (or only hashed) and checked against its sha256. */
+async function walkEntry(entry: TarEntry, walk: ArchiveWalk, listed: Map<string, BackupEntry>, seen: Set<string>, opts: WalkOptions): Promise<void> {
+  const header = entry.header;
+  // tar marks directories with a trailing slash; the name check wants the bare path.
+  const name = header.type === 'directory' ? header.name.replace(/\/$/, '') : header.name;
+  const refusal = entryRefusal(header, name, listed, seen);
+  if (refusal) {
+    if (refusal !== 'skip') walk.findings.add(refusal.check, refusal.problem, refusal.fatal);
+    await drain(entry);
+    return;
+  }
+  seen.add(name);
+  const declared = listed.get(name)!;
+  const label = describeEntryName(name);
+  const target = await opts.targetFor(name);
+  const copied = await copyEntry(declared.stored ? inflated(entry, declared.bytes) : entry, declared.bytes, target, walk.findings, label);
+  if (target) walk.written.set(name, target);
+  if (copied.sha256 !== declared.sha256) walk.findings.add('checksums', `entry ${label}: checksum mismatch`);
+  else walk.intact.add(name);
+}
+
+/** A stream that ended early: cancelled, a target that could not be written, or a damaged archive (a finding). */
+function endOfWalk(err: unknown, walk: ArchiveWalk, signal: AbortSignal | undefined): void {
+  if (err instanceof StopWalk) return;
+  if (err instanceof TargetWriteError) throw err.original;
+  if (signal?.aborted || (err instanceof BscError && err.code === 'CANCELLED')) throw new BscError('CANCELLED', 'Cancelled.');
+  try {
+    walk.findings.add('archive', describeStreamError(err, walk.inflatedBytes));
+  } catch (stop) {
+    if (!(stop instanceof StopWalk)) throw stop;
+  }
+}
+
+/**
+ * Reads a .bscbackup from start to end once, checking everything that can be checked while
+ * streaming. Never follows the archive's word on sizes: each entry is cut off at the size the
+ * manifest declares, and the whole stream at the sum of them.
+ */
+export async function walkBackupArchive(file: string, opts: WalkOptions): Promise<ArchiveWalk> {
+  const findings = new Findings(opts.stopAtFirstProblem);
+  const walk: ArchiveWalk = { manifest: null, findings, intact: new Set(), written: new Map(), inflatedBytes: 0, complete: false };
+  throwIfAborted(opts.signal);
+  const container = await sniffContainer(file, findings);
+  if (!container) return walk;
+  const stream = openArchiveStream(file, container, walk, opts);
+  let listed: Map<string, BackupEntry> | null = null;
   const seen = new Set<string>();
   try {
-    let first = true;
-    for await (const entry of extract) {
-      throwIfAborted(signal);
-      const header = entry.header;
-      currentEntry = header.name;
-      if (first) {
-        first = false;
-        const manifest = await readManifestEntry(entry, findings);
-        walk.manifest = manifest;
-        for (const e of manifest.entries) listed.set(e.name, e);
-        const containerProblem = containerMismatch(manifest, gzipped);
-        if (containerProblem) findings.add('archive', containerProblem, true);
-        inflationCap = 512 + roundUp512(header.size ?? 0) + TAR_OVERHEAD_TOTAL;
-        for (const e of manifest.entries) inflationCap += roundUp512(e.stored?.bytes ?? e.bytes) + TAR_OVERHEAD_PER_ENTRY;
-        const sizeProblem = await declaredSizeProblem(manifest, fileSize, opts.writes);
-        if (sizeProblem) findings.add('entries', sizeProblem, true);
-        if (manifest.schemaVersion > opts.maxSchemaVersion) {
-          findings.add(
-            'schema version',
-            `made by a newer version of Agente BSC: database schema ${manifest.schemaVersion}, this version reads up to ${opts.maxSchemaVersion}`,
-          );
-        }
-        continue;
-      }
-
-      // tar marks directories with a trailing slash; the name check wants the bare path.
-      const name = header.type === 'directory' ? header.name.replace(/\/$/, '') : header.name;
-      const label = describeEntryName(name);
-      const unsafe = entryNameProblem(name);
-      if (unsafe) {
-        findings.add('entry names', `entry ${label}: unsafe name (${unsafe})`);
-        await drain(entry);
-        continue;
-      }
-      if (header.type === 'directory' && isParentOfListed(name, listed)) {
-        await drain(entry);
-        continue;
-      }
-      if (header.type !== 'file') {
-        findings.add('entry types', `entry ${label}: ${describeType(header)}; a backup holds only regular files`);
-        await drain(entry);
-        continue;
-      }
-      const declared = listed.get(name);
-      if (!declared) {
-        findings.add('entries', `entry ${label}: not listed in the manifest`);
-        await drain(entry);
-        continue;
-      }
-      if (seen.has(name)) {
-        findings.add('entries', `entry ${label}: appears more than once`);
-        await drain(entry);
-        continue;
-      }
-      seen.add(name);
-      const size = header.size ?? 0;
-      const storedBytes = declared.stored?.bytes ?? declared.bytes;
-      if (size !== storedBytes) {
-        findings.add(
-          'entries',
-          `entry ${label}: the archive holds ${size} bytes but the manifest declares ${storedBytes}` +
-            (size > storedBytes ? ' (refusing to read past the declared size)' : ''),
-          size > storedBytes,
-        );
-        await drain(entry);
-        continue;
-      }
-      const target = await opts.targetFor(name);
-      const copied = await copyEntry(declared.stored ? inflated(entry, declared.bytes) : entry, declared.bytes, target, findings, label);
-      if (target) walk.written.set(name, target);
-      if (copied.sha256 !== declared.sha256) findings.add('checksums', `entry ${label}: checksum mismatch`);
-      else walk.intact.add(name);
+    for await (const entry of stream.extract) {
+      throwIfAborted(opts.signal);
+      stream.entry = entry.header.name;
+      if (!listed) listed = await takeManifest(entry, walk, stream, container, opts);
+      else await walkEntry(entry, walk, listed, seen, opts);
     }
-    if (first) findings.add('manifest', `the archive is empty: no ${MANIFEST_ENTRY}`, true);
+    if (!listed) findings.add('manifest', `the archive is empty: no ${MANIFEST_ENTRY}`, true);
     walk.complete = true;
-    for (const name of listed.keys()) {
+    for (const name of listed?.keys() ?? []) {
       if (!seen.has(name)) findings.add('entries', `entry ${name}: missing from the archive`);
     }
   } catch (err) {
-    if (err instanceof StopWalk) return walk;
-    if (err instanceof TargetWriteError) throw err.original;
-    if (signal?.aborted || (err instanceof BscError && err.code === 'CANCELLED')) {
-      throw new BscError('CANCELLED', 'Cancelled.');
-    }
-    try {
-      findings.add('archive', describeStreamError(err, walk.inflatedBytes));
-    } catch (stop) {
-      if (!(stop instanceof StopWalk)) throw stop;
-    }
+    endOfWalk(err, walk, opts.signal);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    source.destroy();
-    gunzip.destroy();
-    meter.destroy();
-    extract.destroy();
+    stream.close();
   }
   return walk;
 }

@@ -28,16 +28,18 @@ export default tseslint.config(
       }],
     },
   },
-  // Function size (issue 14): a warning for now, listed in the lead's report; an error once the offenders are split.
+  // Function size (issue 14): 100 lines in main/, 150 for a React component. Tests are exempt, and so
+  // is the vector-store contract suite: it is a test suite shared by the adapters' test files, one
+  // describe() whose body is the list of its tests.
   {
     files: ['main/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: { 'max-lines-per-function': ['warn', { max: 100 }] },
+    ignores: ['**/*.test.ts', 'main/engine/vectorstore/contract-suite.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 100 }] },
   },
   {
     files: ['renderer/src/**/*.tsx'],
     ignores: ['**/*.test.tsx'],
-    rules: { 'max-lines-per-function': ['warn', { max: 150 }] },
+    rules: { 'max-lines-per-function': ['error', { max: 150 }] },
   },
   {
     files: ['main/server/**/*.ts', 'main/cli/**/*.ts'],

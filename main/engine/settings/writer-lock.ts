@@ -56,9 +56,14 @@ export function readWriterLock(dataDir: string): WriterLockHolder | null {
   }
 }
 
+function ageMs(file: string): number {
+  try { return Date.now() - fs.statSync(file).mtimeMs; } catch { return Number.POSITIVE_INFINITY; }
+}
+
 /** A lock whose process is gone (crashed, killed) on this machine; one from another machine is never assumed stale. */
-function isStale(holder: WriterLockHolder | null, hostname: string, isAlive: (pid: number) => boolean): boolean {
-  if (!holder) return true; // unreadable or half-written: its writer died between open and write
+function isStale(holder: WriterLockHolder | null, hostname: string, isAlive: (pid: number) => boolean, file: string): boolean {
+  // Unreadable: damaged (locks are linked into place whole). Stale once it is not brand new.
+  if (!holder) return ageMs(file) > 5_000;
   return holder.hostname === hostname && !isAlive(holder.pid);
 }
 
@@ -74,8 +79,11 @@ export function acquireWriterLock(dataDir: string, kind: WriterKind, opts: Write
   fs.mkdirSync(dataDir, { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = fs.openSync(file, 'wx', 0o644);
-      try { fs.writeSync(fd, `${JSON.stringify(me)}\n`); } finally { fs.closeSync(fd); }
+      // Written whole under a private name, then linked into place: link() fails if the lock exists,
+      // and no other starter can ever read a created-but-empty lock and take it for a dead writer's.
+      const tmp = `${file}.${me.pid}.${process.hrtime.bigint()}.tmp`;
+      fs.writeFileSync(tmp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
+      try { fs.linkSync(tmp, file); } finally { fs.rmSync(tmp, { force: true }); }
       const release = () => {
         process.removeListener('exit', release);
         const current = readWriterLock(dataDir);
@@ -88,7 +96,7 @@ export function acquireWriterLock(dataDir: string, kind: WriterKind, opts: Write
     }
     const holder = readWriterLock(dataDir);
     if (holder && holder.pid === me.pid && holder.hostname === hostname) return { ok: false, holder };
-    if (!isStale(holder, hostname, isAlive)) return { ok: false, holder: holder! };
+    if (!isStale(holder, hostname, isAlive, file)) return { ok: false, holder: holder ?? { ...me, pid: -1 } };
     fs.rmSync(file, { force: true });
   }
   return { ok: false, holder: readWriterLock(dataDir) ?? { ...me, pid: -1 } };

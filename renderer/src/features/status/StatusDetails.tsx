@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { i18next } from '../../i18n';
 import type { Status } from '../../../../preload/contract';
 import { api } from '../../lib/api';
 import './strings';
 
 type ProviderStatus = Status['providers']['chat'];
 
+/** A moment in the UI's own language (not the browser's default). */
 function when(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(i18next.language);
 }
 
 /** One provider: what is configured, where, and whether its last call answered. */

@@ -120,6 +120,15 @@ describe('the Strategy view in Chromium', () => {
     const laneOf = (y: number) => Math.floor(y / 170);
     for (const o of laid.objectives) expect(laneOf(o.y!)).toBe(lanes.indexOf(o.perspective as (typeof lanes)[number]));
 
+    // An edit made just before leaving the view is saved (the debounced save is flushed, not dropped).
+    await card('customer').locator('[data-testid="objective-card"]').dblclick();
+    await page.locator('textarea.objective-edit').fill('Fidelizar os cooperados');
+    await page.locator('textarea.objective-edit').press('Enter');
+    await page.getByTestId('nav-chat').click();
+    const engagementId = (await callApi(server.url, 'strategy.list')).json.value.engagements[0].id as string;
+    await expect.poll(async () => ((await callApi(server.url, 'strategy.get', { engagementId })).json.value.engagement as { objectives: Array<{ title: string }> }).objectives.map((o) => o.title)).toContain('Fidelizar os cooperados');
+    await page.goto(`${server.url}/#/strategy/${engagementId}`);
+
     // Reload: the map is still there, with its arrows and the measure.
     await page.reload();
     await expect.poll(() => page.getByTestId('objective-card').count()).toBe(4);

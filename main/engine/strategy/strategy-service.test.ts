@@ -158,6 +158,18 @@ describe('strategy service', () => {
     expect(first!.citations[0]!.excerpt).toContain('F2. Elevar a margem EBITDA');
   });
 
+  it('reads each document\'s pages once per suggestion run, however many lines it checks', async () => {
+    const inner = primerLibrary();
+    const calls: string[] = [];
+    const counted: SuggestionLibrary = { search: inner.search, pages: (id, from, to) => { calls.push(`${id}:${from}:${to}`); return inner.pages(id, from, to); } };
+    const repo = new EngagementRepository(db);
+    const counting = createStrategyService({ engagements: () => repo, library: counted });
+    const { engagement } = counting.create({ name: 'x' });
+    const { suggestions } = await counting.suggest({ engagementId: engagement.id, kind: 'objectives' });
+    expect(suggestions.length).toBeGreaterThan(10);
+    expect(calls.length).toBe(new Set(calls).size);
+  });
+
   it('suggests cited objectives per perspective from the primer, each excerpt on its page', async () => {
     const { engagement } = service.create({ name: 'x' });
     const { suggestions, method } = await service.suggest({ engagementId: engagement.id, kind: 'objectives' });

@@ -4,7 +4,7 @@ import { checkStrategyMap } from './checks';
 import type { EngagementRepository } from './engagement-repository';
 import { exportEngagement, type ExportedFile } from './export-engagement';
 import type { ChatModel } from '../llm/chat-model';
-import { passagesFor, type SuggestionLibrary, suggestMeasures, suggestObjectives } from './suggest';
+import { passagesFor, type SuggestionLibrary, suggestMeasures, suggestObjectives, withPageMemo } from './suggest';
 import { judgeSuggestion } from './judge-suggestion';
 import { suggestWithModel } from './suggest-model';
 
@@ -28,8 +28,8 @@ export function createStrategyService(deps: StrategyServiceDeps) {
   const withChecks = (engagement: Engagement): WithChecks => ({ engagement, checks: checkStrategyMap(engagement) });
   const repo = () => deps.engagements();
   // Only suggestions the answer judge confirms (excerpt supports the title, on the cited page) reach the user.
-  const confirmed = (list: Suggestion[], e: Engagement) => list
-    .map((x) => ({ ...x, supported: judgeSuggestion(x, deps.library, e.language).supported }))
+  const confirmed = (list: Suggestion[], e: Engagement, lib: SuggestionLibrary) => list
+    .map((x) => ({ ...x, supported: judgeSuggestion(x, lib, e.language).supported }))
     .filter((x) => x.supported);
 
   return {
@@ -54,23 +54,24 @@ export function createStrategyService(deps: StrategyServiceDeps) {
     delete: (id: string) => repo().delete(id),
     async suggest(input: SuggestInput): Promise<SuggestResult> {
       const e = repo().get(input.engagementId);
+      const library = withPageMemo(deps.library);
       const objective = input.kind === 'measures' ? e.objectives.find((o) => o.id === input.objectiveId) : undefined;
       if (input.kind === 'measures' && !objective) throw new BscError('BAD_INPUT', 'Say which objective the measures are for.');
       const model = deps.model?.() ?? null;
       if (model) {
         try {
-          const hits = await passagesFor(deps.library, e, objective ? { objectiveTitle: objective.title } : { ...(input.perspective ? { perspective: input.perspective } : {}) });
+          const hits = await passagesFor(library, e, objective ? { objectiveTitle: objective.title } : { ...(input.perspective ? { perspective: input.perspective } : {}) });
           const focus = objective?.title ?? (input.perspective ?? 'all four perspectives');
-          const suggestions = await suggestWithModel(model, deps.library, e, hits, { kind: input.kind, focus, objectiveId: objective?.id ?? null, perspective: objective?.perspective ?? input.perspective ?? null });
-          return { suggestions: confirmed(suggestions, e).slice(0, (input.limit ?? 6) * (input.perspective || objective ? 1 : 4)), method: 'model' };
+          const suggestions = await suggestWithModel(model, library, e, hits, { kind: input.kind, focus, objectiveId: objective?.id ?? null, perspective: objective?.perspective ?? input.perspective ?? null });
+          return { suggestions: confirmed(suggestions, e, library).slice(0, (input.limit ?? 6) * (input.perspective || objective ? 1 : 4)), method: 'model' };
         } catch (err) {
           // A model that fails never leaves the consultant without suggestions: the library's own extracts follow.
           deps.log?.warn('model suggestions failed; offline extraction instead', { error: err instanceof Error ? err.message : String(err) });
         }
       }
       const limit = input.limit ?? 6;
-      const extracted = objective ? await suggestMeasures(deps.library, e, objective.id, limit) : await suggestObjectives(deps.library, e, input.perspective, limit);
-      return { suggestions: confirmed(extracted, e), method: 'offline' };
+      const extracted = objective ? await suggestMeasures(library, e, objective.id, limit) : await suggestObjectives(library, e, input.perspective, limit);
+      return { suggestions: confirmed(extracted, e, library), method: 'offline' };
     },
     export: (id: string, format: MapExportFormat, paper?: 'a4' | 'a3'): Promise<ExportedFile> => exportEngagement(repo().get(id), format, paper),
     import(json: string): WithChecks {

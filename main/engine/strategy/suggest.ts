@@ -8,6 +8,22 @@ export interface SuggestionLibrary {
   pages(documentId: string, from: number, to: number): Array<{ pageNo: number; label: string; text: string }>;
 }
 
+/**
+ * The same library with each document's pages read once: extraction and the judge look up the
+ * pages of every candidate line, and a document's pages do not change within one suggestion run.
+ */
+export function withPageMemo(lib: SuggestionLibrary): SuggestionLibrary {
+  const memo = new Map<string, Array<{ pageNo: number; label: string; text: string }>>();
+  return {
+    search: lib.search,
+    pages: (documentId, from, to) => {
+      const key = `${documentId}\u0000${from}\u0000${to}`;
+      if (!memo.has(key)) memo.set(key, lib.pages(documentId, from, to));
+      return memo.get(key)!;
+    },
+  };
+}
+
 /** Queries per perspective, in both languages: what a consultant would look for in client documents. */
 const OBJECTIVE_QUERIES: Record<MapPerspective, string[]> = {
   financial: ['objetivos financeiros receita rentabilidade custos', 'financial objectives revenue growth profitability cost'],

@@ -42,17 +42,25 @@ export function useEngagement(engagementId: string | null): EngagementState {
   }, [engagementId]);
   useEffect(() => { void reload(); }, [reload]);
 
+  const pending = useRef<Engagement | null>(null);
+  const send = useCallback((next: Engagement) => {
+    void api.call('strategy.save', { engagement: next }).then((r) => {
+      setSaving(false);
+      if (r.ok) { setChecks(r.value.checks); setError(null); } else setError(r.error.message);
+    });
+  }, []);
   const save = useCallback((next: Engagement) => {
     if (timer.current) clearTimeout(timer.current);
     setSaving(true);
-    timer.current = setTimeout(() => {
-      void api.call('strategy.save', { engagement: next }).then((r) => {
-        setSaving(false);
-        if (r.ok) { setChecks(r.value.checks); setError(null); } else setError(r.error.message);
-      });
-    }, SAVE_DELAY_MS);
-  }, []);
-  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
+    pending.current = next;
+    timer.current = setTimeout(() => { pending.current = null; send(next); }, SAVE_DELAY_MS);
+  }, [send]);
+  // Leaving the view (or the engagement) inside the debounce window still saves the last edit.
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+    if (pending.current) void api.call('strategy.save', { engagement: pending.current });
+    pending.current = null;
+  }, [engagementId]);
 
   const current = useRef<Engagement | null>(null);
   current.current = engagement;

@@ -97,6 +97,10 @@ describe('host, origin and launch token (npm run serve on loopback, no password)
     expect(wrong.status).toBe(303);
     expect(wrong.headers.location).toBe('/library?x=1');
     expect(wrong.headers['set-cookie']).toBeUndefined();
+    // Never an open redirect: a path starting '//' stays on this server.
+    const sneaky = await request(server.url, { path: `//evil.example/x?token=${server.token}` });
+    expect(sneaky.status).toBe(303);
+    expect(sneaky.headers.location).toBe('/evil.example/x');
   });
 
   it('takes the token on the login page as its password', async () => {

@@ -33,7 +33,8 @@ const MIME: Record<string, string> = {
 /** The file under `rendererDir` an app:// URL names, or null (another host, a path escaping the folder, a missing file). */
 export function resolveAppFile(url: string, rendererDir: string): string | null {
   if (!isAppUrl(url)) return null;
-  const pathname = decodeURIComponent(new URL(url).pathname);
+  let pathname: string;
+  try { pathname = decodeURIComponent(new URL(url).pathname); } catch { return null; } // a malformed escape is a 404
   const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
   const root = path.resolve(rendererDir);
   const file = path.resolve(root, relative);

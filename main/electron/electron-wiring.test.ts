@@ -162,7 +162,7 @@ describe('window security', () => {
       expect(page.headers.get('content-type')).toContain('text/html');
       expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       expect((await serveAppRequest({ url: 'app://bsc/assets/app.js', method: 'GET' }, dir)).headers.get('content-type')).toContain('javascript');
-      for (const url of ['app://bsc/../secret.txt', 'app://bsc/%2e%2e/secret.txt', 'app://bsc/assets/../../secret.txt', 'app://other/index.html', 'file:///etc/passwd', 'app://bsc/missing.js']) {
+      for (const url of ['app://bsc/../secret.txt', 'app://bsc/%2e%2e/secret.txt', 'app://bsc/assets/../../secret.txt', 'app://other/index.html', 'file:///etc/passwd', 'app://bsc/missing.js', 'app://bsc/%E0%A4%A']) {
         expect(resolveAppFile(url, dir), url).toBeNull();
         expect((await serveAppRequest({ url, method: 'GET' }, dir)).status, url).toBe(404);
       }

@@ -111,7 +111,8 @@ export function exchangeLaunchToken(state: ServerState): Middleware {
     if (!state.launch || !reading || !url.searchParams.has('token') || isProtected(url.pathname)) return next();
     const given = url.searchParams.get('token');
     url.searchParams.delete('token');
-    const headers: Record<string, string> = { Location: `${url.pathname}${url.search}`, 'Cache-Control': 'no-store' };
+    // One leading slash only: '//evil.example' would send the browser to another site.
+    const headers: Record<string, string> = { Location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`, 'Cache-Control': 'no-store' };
     if (state.launch.matches(given)) headers['Set-Cookie'] = state.launch.cookie(c.get('client').https);
     return new Response(null, { status: 303, headers });
   };

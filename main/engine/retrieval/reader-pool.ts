@@ -68,6 +68,19 @@ function embedOutcome(deps: RetrieveDeps, req: ReaderRequest): RetrieveDeps['emb
   };
 }
 
+/**
+ * 'exit' follows 'error', and also comes alone (process.exit, a native crash): either way the
+ * reader's searches must fail at once rather than wait forever, and its slot be freed.
+ */
+function onReaderEnd(reader: { worker: Worker }, log: { error(m: string, f?: Record<string, unknown>): void }, ended: (why: unknown) => void): void {
+  let failure: unknown = null;
+  reader.worker.on('error', (err) => {
+    failure = err;
+    log.error('search reader thread failed; starting another', { error: err });
+  });
+  reader.worker.on('exit', (code) => ended(failure ?? new BscError('INTERNAL', `A search reader thread stopped (exit code ${code}).`)));
+}
+
 /** A search waiting for a reader (or the engine thread), oldest first. */
 interface Job {
   req: ReaderRequest;
@@ -100,11 +113,11 @@ export function createReaderPool(opts: { size: number; log: Logger }): ReaderPoo
       else if (job && !reply.ok) job.reject(new BscError(reply.error.code as never, reply.error.message, reply.error.details));
       pump();
     });
-    worker.on('error', (err) => {
-      opts.log.error('search reader thread failed; starting another', { error: err });
-      for (const [id, job] of sent) if (job.reader === reader) { sent.delete(id); job.reject(err); }
-      readers.splice(readers.indexOf(reader), 1);
-      pump();
+    onReaderEnd(reader, opts.log, (why) => {
+      for (const [id, job] of sent) if (job.reader === reader) { sent.delete(id); job.reject(why); }
+      const at = readers.indexOf(reader);
+      if (at !== -1) readers.splice(at, 1);
+      if (!closed) pump();
     });
     readers.push(reader);
     return reader;
@@ -151,14 +164,17 @@ export function createReaderPool(opts: { size: number; log: Logger }): ReaderPoo
     }
     throwIfCancelled(signal);
     return new Promise<RetrieveResult>((resolve, reject) => {
-      const job: Job = { req, deps, query, resolve, reject, reader: null };
       // A cancelled search leaves the queue, or stops waiting for its thread (whose answer is dropped).
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         const queued = queue.indexOf(job);
         if (queued >= 0) queue.splice(queued, 1);
         else if (!sent.delete(req.id)) return;
         reject(new BscError('CANCELLED', 'Cancelled.'));
-      }, { once: true });
+      };
+      // The listener goes when the search ends: one answer's signal serves many searches.
+      const settle = <T>(fn: (v: T) => void) => (v: T) => { signal?.removeEventListener('abort', onAbort); fn(v); };
+      const job: Job = { req, deps, query, resolve: settle(resolve), reject: settle(reject), reader: null };
+      signal?.addEventListener('abort', onAbort, { once: true });
       queue.push(job);
       pump();
     });

@@ -92,15 +92,21 @@ describe('provider keys bound to the endpoint they were entered for', () => {
       ui: { ...defaultSettings.ui, theme: 'dark' as const },
       chat: { ...defaultSettings.chat, provider: 'openai' as const, baseUrl: 'http://evil.example/v1' },
       vectorStore: { ...defaultSettings.vectorStore, mode: 'external' as const, qdrantUrl: 'http://evil.example:6333' },
+      backup: { ...defaultSettings.backup, folder: '/etc/cron.d', keep: 3 },
+      embeddings: { ...defaultSettings.embeddings, modelDir: '/tmp/planted-model' },
     };
     const out = keepCurrentEndpoints(current, restored);
     expect(out.settings.chat.baseUrl).toBeNull();
     expect(out.settings.vectorStore).toMatchObject({ mode: 'embedded', qdrantUrl: null });
     expect(out.settings.ui.theme).toBe('dark');
+    expect(out.settings.backup).toMatchObject({ folder: null, keep: 3 });
+    expect(out.settings.embeddings.modelDir).toBeNull();
     expect(out.differences).toEqual([
       { setting: 'chat.baseUrl', current: null, restored: 'http://evil.example/v1' },
       { setting: 'vectorStore.mode', current: 'embedded', restored: 'external' },
       { setting: 'vectorStore.qdrantUrl', current: null, restored: 'http://evil.example:6333' },
+      { setting: 'backup.folder', current: null, restored: '/etc/cron.d' },
+      { setting: 'embeddings.modelDir', current: null, restored: '/tmp/planted-model' },
     ]);
   });
 });

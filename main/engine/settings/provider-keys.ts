@@ -235,7 +235,7 @@ export function createProviderKeys(deps: ProviderKeysDeps): ProviderKeys {
 }
 
 export interface EndpointDifference {
-  setting: 'chat.baseUrl' | 'embeddings.baseUrl' | 'vectorStore.qdrantUrl' | 'chat.provider' | 'embeddings.provider' | 'vectorStore.mode';
+  setting: 'chat.baseUrl' | 'embeddings.baseUrl' | 'vectorStore.qdrantUrl' | 'chat.provider' | 'embeddings.provider' | 'vectorStore.mode' | 'backup.folder' | 'embeddings.modelDir';
   current: string | null;
   restored: string | null;
 }
@@ -254,11 +254,16 @@ export function keepCurrentEndpoints(current: Settings, restored: Settings): { s
   note('embeddings.baseUrl', current.embeddings.baseUrl, restored.embeddings.baseUrl);
   note('vectorStore.mode', current.vectorStore.mode, restored.vectorStore.mode);
   note('vectorStore.qdrantUrl', current.vectorStore.qdrantUrl, restored.vectorStore.qdrantUrl);
+  // Folders too: a restored archive must not move where backups are written (and pruned) or from
+  // where a model is loaded — the server only allows those paths under its configured roots.
+  note('backup.folder', current.backup.folder, restored.backup.folder);
+  note('embeddings.modelDir', current.embeddings.modelDir, restored.embeddings.modelDir);
   return {
     settings: {
       ...restored,
       chat: { ...restored.chat, provider: current.chat.provider, baseUrl: current.chat.baseUrl },
-      embeddings: { ...restored.embeddings, provider: current.embeddings.provider, baseUrl: current.embeddings.baseUrl },
+      embeddings: { ...restored.embeddings, provider: current.embeddings.provider, baseUrl: current.embeddings.baseUrl, modelDir: current.embeddings.modelDir },
+      backup: { ...restored.backup, folder: current.backup.folder },
       vectorStore: { ...restored.vectorStore, mode: current.vectorStore.mode, qdrantUrl: current.vectorStore.qdrantUrl },
     },
     differences,

@@ -48,6 +48,21 @@ describe('one writer per data folder', () => {
     expect(describeHolder(r.holder, dir)).toContain('on laptop-da-ana');
   });
 
+  it('of many starters finding the same dead holder\'s lock, exactly one wins (none deletes the winner\'s fresh lock)', async () => {
+    const dir = tmp();
+    fs.writeFileSync(writerLockPath(dir), JSON.stringify({ pid: 999_999, kind: 'app', startedAt: '2026-12-03T10:00:00.000Z', hostname: os.hostname() }));
+    const script = `import('${path.join(import.meta.dirname, 'writer-lock.ts').replace(/\\/g, '/')}').then(m => { const r = m.acquireWriterLock(process.argv[1], 'cli', { isAlive: (p) => p !== 999999 && p > 0 }); console.log(r.ok ? 'won' : 'lost'); setTimeout(() => {}, 8000); })`;
+    const tsx = path.resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
+    const outs = await Promise.all(Array.from({ length: 6 }, () => new Promise<string>((resolve) => {
+      const p = spawn(tsx, ['-e', script, dir]);
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      p.on('exit', () => resolve(out.trim()));
+    })));
+    expect(outs.filter((o) => o === 'won')).toHaveLength(1);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.stale') || f.endsWith('.tmp'))).toEqual([]);
+  }, 30_000);
+
   // The winner holds the lock long enough for every starter to have tried (tsx start-up varies by seconds under load).
   it('lets exactly one of many simultaneous starters win', async () => {
     const dir = tmp();

@@ -47,13 +47,31 @@ function processAlive(pid: number): boolean {
 }
 
 export function readWriterLock(dataDir: string): WriterLockHolder | null {
+  return readLockFile(writerLockPath(dataDir));
+}
+
+function readLockFile(file: string): WriterLockHolder | null {
   try {
-    const parsed = JSON.parse(fs.readFileSync(writerLockPath(dataDir), 'utf8')) as Partial<WriterLockHolder>;
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<WriterLockHolder>;
     if (typeof parsed.pid !== 'number' || !parsed.kind) return null;
     return parsed as WriterLockHolder;
   } catch {
     return null;
   }
+}
+
+/**
+ * Moves the stale lock aside under a unique name before deleting it, never deleting by name: a
+ * starter that judged the same stale lock a moment later would otherwise delete the fresh lock the
+ * first one just took. If what was moved is not the stale holder, it goes back.
+ */
+function removeStaleLock(file: string, stale: WriterLockHolder | null, pid: number): void {
+  const aside = `${file}.${pid}.${process.hrtime.bigint()}.stale`;
+  try { fs.renameSync(file, aside); } catch { return; } // someone else moved it first
+  const moved = readLockFile(aside);
+  const same = JSON.stringify(moved) === JSON.stringify(stale);
+  if (!same) { try { fs.linkSync(aside, file); } catch { /* a newer lock is in place already */ } }
+  fs.rmSync(aside, { force: true });
 }
 
 function ageMs(file: string): number {
@@ -97,7 +115,7 @@ export function acquireWriterLock(dataDir: string, kind: WriterKind, opts: Write
     const holder = readWriterLock(dataDir);
     if (holder && holder.pid === me.pid && holder.hostname === hostname) return { ok: false, holder };
     if (!isStale(holder, hostname, isAlive, file)) return { ok: false, holder: holder ?? { ...me, pid: -1 } };
-    fs.rmSync(file, { force: true });
+    removeStaleLock(file, holder, me.pid);
   }
   return { ok: false, holder: readWriterLock(dataDir) ?? { ...me, pid: -1 } };
 }

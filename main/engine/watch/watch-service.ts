@@ -127,6 +127,8 @@ class WatchRuntime implements WatchService {
     const base: FileRow = row ?? { folder_id: folder.id, rel_path: rel, size: 0, mtime_ms: 0, sha256: null, document_id: null, owned: 0, state: 'importing', job_id: null, error: null, missing_since: null };
     const touched = { size: st.size, mtime_ms: st.mtimeMs, sha256: sha, missing_since: null, error: null };
     if (row && row.sha256 === sha && row.state === 'indexed') return this.put(row, touched);
+    // The same content is still being imported: one job is enough (a second would orphan the first's document).
+    if (row && row.sha256 === sha && row.state === 'importing') return this.put(row, touched);
     const moved = this.store.missingWithSha(folder.id, sha);
     if (moved) return this.adoptRenamed(folder, moved, rel, touched);
     const existing = this.store.documentBySha(sha);
@@ -171,7 +173,12 @@ class WatchRuntime implements WatchService {
   private fileGone(folder: FolderRow, rel: string, graceMs: number | null = this.renameGraceMs): void {
     const row = this.store.file(folder.id, rel);
     if (!row) return;
-    if (row.state === 'importing' || row.state === 'failed' || !row.document_id) {
+    // Still importing: the job's end decides (its document must not be left with no file row).
+    if (row.state === 'importing') {
+      if (!row.missing_since) this.put(row, { missing_since: new Date().toISOString() });
+      return;
+    }
+    if (row.state === 'failed' || !row.document_id) {
       this.store.dropFile(folder.id, rel);
       return;
     }
@@ -217,7 +224,13 @@ class WatchRuntime implements WatchService {
     if (state === 'done' && documentId) {
       const duplicate = note === 'already in the library';
       this.retireOldVersion(row, documentId);
-      this.put(row, { document_id: documentId, owned: duplicate && row.document_id !== documentId ? 0 : 1, state: 'indexed', job_id: null, error: null });
+      // Deleted while it was importing: now that its document is known, the folder's delete policy applies.
+      const folder = row.missing_since ? this.store.folder(row.folder_id) : null;
+      const gone = folder !== null && !statFile(path.join(folder.path, ...row.rel_path.split('/')));
+      this.put(row, { document_id: documentId, owned: duplicate && row.document_id !== documentId ? 0 : 1, state: 'indexed', job_id: null, error: null, ...(gone ? {} : { missing_since: null }) });
+      if (folder && gone) this.fileGone(folder, row.rel_path);
+    } else if (row.missing_since && !statFile(path.join(this.store.folder(row.folder_id)?.path ?? '', ...row.rel_path.split('/')))) {
+      this.store.dropFile(row.folder_id, row.rel_path);
     } else if (state === 'failed' || state === 'needs-password' || state === 'cancelled') {
       // size 0 / mtime 0: the next scan or change tries the file again.
       const why = state === 'cancelled' ? 'import cancelled' : state === 'needs-password' ? (error ?? 'needs a password') : (error ?? 'import failed');
